@@ -1,0 +1,106 @@
+"""`pricing price`: price one job from a title or explicit survey matches."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import click
+from pricing_core.levels import Level
+from pricing_core.pricing.by_title import PriceTitle
+from pricing_core.pricing.model import Match, PricingRequest
+from pricing_core.pricing.presenting import result_as_json
+
+from pricing_api.cli.common import container, emit_json, reporting_errors
+from pricing_api.cli.params import DATE, DECIMAL, MATCH
+from pricing_api.cli.render import render_result
+
+__all__ = ["price_command"]
+
+
+@click.command("price")
+@click.option("--title", help="Job title in your words; matched to an occupation automatically.")
+@click.option(
+    "--match", "matches", type=MATCH, multiple=True, help="A survey match; repeat for a composite."
+)
+@click.option("--area", required=True, help="Area code (0041940) or name (San Jose).")
+@click.option(
+    "--industry", default="000000", show_default=True, help="Industry code (NAICS-based)."
+)
+@click.option("--date", "pricing_date", type=DATE, help="Pricing date (default: today, UTC).")
+@click.option("--percentile", type=click.IntRange(10, 90), help="Target percentile, 10-90.")
+@click.option(
+    "--level", type=click.Choice([lv.value for lv in Level]), help="Job level → target percentile."
+)
+@click.option("--positioning", type=DECIMAL, help="Lead (> 0) or lag (< 0) the market, e.g. 0.05.")
+@click.option("--spread", type=DECIMAL, help="Range spread on the minimum, e.g. 0.5 for 50 %.")
+@click.option("--aging-rate", type=DECIMAL, help="Annual aging rate, e.g. 0.03.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result JSON of pricing-method.md.")
+@click.pass_context
+def price_command(
+    ctx: click.Context,
+    title: str | None,
+    matches: tuple[Match, ...],
+    area: str,
+    industry: str,
+    pricing_date: date | None,
+    percentile: int | None,
+    level: str | None,
+    positioning: Decimal | None,
+    spread: Decimal | None,
+    aging_rate: Decimal | None,
+    as_json: bool,
+) -> None:
+    """Price a job: market percentiles, a range, confidence, and where each number came from."""
+    if bool(title) == bool(matches):
+        raise click.UsageError("give either --title or at least one --match")
+    with reporting_errors(as_json):
+        services = container(ctx)
+        when = pricing_date or services.clock.today()
+        chosen_level = Level(level) if level else None
+        matched = None
+        if title:
+            matched = PriceTitle(
+                price_job=services.price_job,
+                matcher=services.title_matcher,
+                source=services.settings.title_source,
+            )(
+                title,
+                area=area,
+                industry=industry,
+                pricing_date=when,
+                percentile=percentile,
+                level=chosen_level,
+                positioning=positioning,
+                spread=spread,
+                aging_rate=aging_rate,
+                policy=services.policy,
+            )
+            result = matched.result
+        else:
+            request = PricingRequest(
+                matches=matches,
+                area=area,
+                industry=industry,
+                pricing_date=when,
+                percentile=percentile,
+                level=chosen_level,
+                positioning=positioning,
+                spread=spread,
+                aging_rate=aging_rate,
+            )
+            result = services.price_job(request, services.policy)
+    if as_json:
+        payload = result_as_json(result)
+        if matched is not None:
+            payload["title_match"] = {
+                "title": matched.match.title,
+                "chosen": matched.chosen.job_code,
+                "candidates": [
+                    {"job_code": c.job_code, "title": c.title, "score": c.score, "reason": c.reason}
+                    for c in matched.match.candidates
+                ],
+            }
+        emit_json(payload)
+    else:
+        render_result(result, matched)

@@ -1,0 +1,101 @@
+"""One error root for the domain; every error carries a code and the data that explains it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = [
+    "CurrencyMismatch",
+    "InvalidRequest",
+    "NoMarketData",
+    "PercentileUnavailable",
+    "PricingError",
+    "UnknownArea",
+    "UnknownSource",
+]
+
+
+class PricingError(Exception):
+    """Root of every domain error: a stable `code`, a readable message and details."""
+
+    code = "pricing_error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: Mapping[str, Any] = details
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `{"code", "message", ...details}` body that pricing-method.md specifies."""
+        return {"code": self.code, "message": self.message, **self.details}
+
+
+class InvalidRequest(PricingError):
+    """A request field is missing, malformed or out of range; `field` names it."""
+
+    code = "invalid_request"
+
+    def __init__(self, field: str, problem: str, value: object = None) -> None:
+        shown = "" if value is None else f" (got {value!r})"
+        super().__init__(f"{field}: {problem}{shown}", field=field, problem=problem)
+        self.field = field
+        self.problem = problem
+
+
+class NoMarketData(PricingError):
+    """No match found an eligible cut."""
+
+    code = "no_market_data"
+
+
+class PercentileUnavailable(PricingError):
+    """The target percentile lies outside the composite percentiles that exist."""
+
+    code = "percentile_unavailable"
+
+    def __init__(self, percentile: int, available: Sequence[int]) -> None:
+        names = ", ".join(f"P{p}" for p in available) or "none"
+        super().__init__(
+            f"P{percentile} cannot be interpolated: the market has {names}",
+            percentile=percentile,
+            available=list(available),
+        )
+
+
+class UnknownArea(PricingError):
+    """An area code or name that matches no area, or a name that matches several."""
+
+    code = "unknown_area"
+
+    def __init__(self, area: str, candidates: Sequence[tuple[str, str]] = ()) -> None:
+        if candidates:
+            listed = "; ".join(f"{code} {name}" for code, name in candidates)
+            message = f"area {area!r} matches several areas: {listed}"
+        else:
+            message = f"unknown area {area!r}"
+        super().__init__(
+            message, area=area, candidates=[{"code": c, "name": n} for c, n in candidates]
+        )
+        self.candidates = tuple(candidates)
+
+
+class UnknownSource(PricingError):
+    """A market data source that is not loaded, or has no active version."""
+
+    code = "unknown_source"
+
+    def __init__(self, source: str) -> None:
+        super().__init__(f"unknown market data source {source!r}", source=source)
+
+
+class CurrencyMismatch(PricingError):
+    """The contributing cuts are in different currencies and no FX rate is configured."""
+
+    code = "currency_mismatch"
+
+    def __init__(self, currencies: Sequence[str]) -> None:
+        super().__init__(
+            "cannot combine cuts in different currencies: " + ", ".join(sorted(currencies)),
+            currencies=sorted(currencies),
+        )

@@ -1,0 +1,3 @@
+"""The pricing rule book: cut resolution, aging, composite, target, range and confidence."""
+
+__all__: list[str] = []

@@ -1,0 +1,88 @@
+"""Pricing from a free-text job title: match the title, then price the best occupation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from pricing_core.errors import InvalidRequest
+from pricing_core.levels import Level
+from pricing_core.matching.model import Candidate, TitleMatch
+from pricing_core.matching.service import TitleMatcher
+from pricing_core.pricing.model import Match, PricingRequest, PricingResult
+from pricing_core.pricing.policy import PricingPolicy, Quality
+from pricing_core.pricing.service import PriceJob
+
+__all__ = ["PriceTitle", "TitlePricing", "quality_for"]
+
+EXACT_SCORE = 0.85
+CLOSE_SCORE = 0.6
+
+
+def quality_for(score: float) -> Quality:
+    """A weaker title match is a weaker job match: it weighs less and lowers confidence."""
+    if score >= EXACT_SCORE:
+        return Quality.EXACT
+    return Quality.CLOSE if score >= CLOSE_SCORE else Quality.PARTIAL
+
+
+@attrs.frozen(kw_only=True)
+class TitlePricing:
+    match: TitleMatch
+    chosen: Candidate
+    result: PricingResult
+
+
+@attrs.frozen(kw_only=True)
+class PriceTitle:
+    """Match a title to occupations of `source`, then price the best candidate."""
+
+    price_job: PriceJob
+    matcher: Callable[[], TitleMatcher]
+    source: str
+
+    def __call__(
+        self,
+        title: str,
+        *,
+        area: str,
+        pricing_date: date,
+        policy: PricingPolicy,
+        industry: str = "000000",
+        percentile: int | None = None,
+        level: Level | None = None,
+        positioning: Decimal | None = None,
+        spread: Decimal | None = None,
+        aging_rate: Decimal | None = None,
+    ) -> TitlePricing:
+        found = self.matcher().match(title)
+        if not found.candidates:
+            raise InvalidRequest("title", "matches no occupation; try other words", title)
+        chosen = found.candidates[0]
+        inferred = percentile is None and level is None and found.level is not None
+        request = PricingRequest(
+            matches=(
+                Match(
+                    source=self.source, job_code=chosen.job_code, quality=quality_for(chosen.score)
+                ),
+            ),
+            area=area,
+            industry=industry,
+            pricing_date=pricing_date,
+            percentile=percentile,
+            level=found.level if inferred else level,
+            positioning=positioning,
+            spread=spread,
+            aging_rate=aging_rate,
+        )
+        result = self.price_job(request, policy)
+        if inferred and found.level is not None:
+            note = (
+                f"level {found.level} from the title word {found.level_word!r} "
+                f"(P{policy.percentile_for(found.level)})"
+            )
+            result = attrs.evolve(result, warnings=(note, *result.warnings))
+        return TitlePricing(match=found, chosen=chosen, result=result)

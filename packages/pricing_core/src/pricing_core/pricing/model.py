@@ -1,0 +1,152 @@
+"""Pricing requests and results: what an analyst asks and everything the answer explains."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from pricing_core.levels import Level
+from pricing_core.market.model import ALL_INDUSTRIES, Area, normalise_job_code
+from pricing_core.pricing.policy import Quality
+
+__all__ = [
+    "Confidence",
+    "Contribution",
+    "Deduction",
+    "Match",
+    "PricingRequest",
+    "PricingResult",
+    "SalaryRange",
+]
+
+MAX_ADJUSTMENT = Decimal("0.30")
+
+
+def _check_adjustment(_: object, __: object, value: Decimal) -> None:
+    if not -MAX_ADJUSTMENT <= value <= MAX_ADJUSTMENT:
+        raise ValueError(f"adjustment must be between -0.30 and +0.30, got {value}")
+
+
+@attrs.frozen(kw_only=True)
+class Match:
+    """A survey job matched to the job being priced."""
+
+    source: str = attrs.field(validator=attrs.validators.min_len(1))
+    job_code: str = attrs.field(converter=normalise_job_code, validator=attrs.validators.min_len(1))
+    quality: Quality = attrs.field(default=Quality.EXACT, converter=Quality)
+    adjustment: Decimal = attrs.field(
+        default=Decimal(0), converter=Decimal, validator=_check_adjustment
+    )
+
+
+def _matches(matches: Iterable[Match]) -> tuple[Match, ...]:
+    return tuple(matches)
+
+
+def _check_percentile(_: object, __: object, value: int | None) -> None:
+    if value is not None and not 10 <= value <= 90:
+        raise ValueError(f"percentile must be an integer from 10 to 90, got {value}")
+
+
+def _check_spread(_: object, __: object, value: Decimal | None) -> None:
+    if value is not None and not Decimal(0) <= value <= Decimal(2):
+        raise ValueError(f"spread must be between 0 and 2 (0 % to 200 %), got {value}")
+
+
+@attrs.frozen(kw_only=True)
+class PricingRequest:
+    """One job to price; unset options fall back to the policy."""
+
+    matches: tuple[Match, ...] = attrs.field(
+        converter=_matches, validator=attrs.validators.min_len(1)
+    )
+    area: str
+    industry: str = ALL_INDUSTRIES
+    pricing_date: date
+    percentile: int | None = attrs.field(default=None, validator=_check_percentile)
+    level: Level | None = None
+    positioning: Decimal | None = None
+    spread: Decimal | None = attrs.field(default=None, validator=_check_spread)
+    aging_rate: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Deduction:
+    """One confidence deduction and why; `scope` names the contribution, or '' for the total."""
+
+    points: int
+    reason: str
+    scope: str = ""
+
+    def describe(self) -> str:
+        prefix = f"{self.scope}: " if self.scope else ""
+        return f"{prefix}{self.reason}: -{self.points}"
+
+
+@attrs.frozen(kw_only=True)
+class Contribution:
+    """What one match added to the composite, or why it was excluded."""
+
+    source: str
+    version: str | None
+    job_code: str
+    quality: Quality
+    area_requested: str
+    area_used: str | None = None
+    currency: str | None = None
+    industry_used: str | None = None
+    effective_date: date | None = None
+    gd: Decimal | None = None
+    af: Decimal | None = None
+    adjustment: Decimal = Decimal(0)
+    weight: Decimal | None = None
+    score: int | None = None
+    # Adjusted usable percentiles; `lower_bound` lists those that are only bounds.
+    percentiles: Mapping[int, Decimal] = attrs.field(factory=dict)
+    lower_bound: frozenset[int] = frozenset()
+    deductions: tuple[Deduction, ...] = ()
+    notes: tuple[str, ...] = ()
+    excluded: str | None = None
+
+    @property
+    def included(self) -> bool:
+        return self.excluded is None
+
+
+@attrs.frozen(kw_only=True)
+class SalaryRange:
+    minimum: Decimal
+    midpoint: Decimal
+    maximum: Decimal
+    spread: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class Confidence:
+    score: int
+    label: str
+    reasons: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class PricingResult:
+    """The whole answer; every figure is unrounded Decimal except the range."""
+
+    currency: str
+    pricing_date: date
+    area: Area
+    industry: str
+    target_percentile: int
+    level: Level | None
+    market: Mapping[int, Decimal]
+    lower_bound: frozenset[int]
+    market_rate: Decimal
+    range: SalaryRange
+    confidence: Confidence
+    contributions: tuple[Contribution, ...]
+    dataset_versions: Mapping[str, str]
+    warnings: tuple[str, ...]
+    policy_version: int
