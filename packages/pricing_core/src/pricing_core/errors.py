@@ -31,8 +31,11 @@ class PricingError(Exception):
         return {"code": self.code, "message": self.message, **self.details}
 
 
-class InvalidRequest(PricingError):
-    """A request field is missing, malformed or out of range; `field` names it."""
+class InvalidRequest(PricingError, ValueError):
+    """A request field is missing, malformed or out of range; `field` names it.
+
+    It is also a ValueError, so value constructors can raise it from their validators.
+    """
 
     code = "invalid_request"
 

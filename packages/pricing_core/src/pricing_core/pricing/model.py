@@ -11,6 +11,7 @@ import attrs
 from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES, Area, normalise_job_code
 from pricing_core.pricing.policy import Quality
+from pricing_core.values import between, to_decimal, to_optional_decimal
 
 __all__ = [
     "Confidence",
@@ -23,11 +24,7 @@ __all__ = [
 ]
 
 MAX_ADJUSTMENT = Decimal("0.30")
-
-
-def _check_adjustment(_: object, __: object, value: Decimal) -> None:
-    if not -MAX_ADJUSTMENT <= value <= MAX_ADJUSTMENT:
-        raise ValueError(f"adjustment must be between -0.30 and +0.30, got {value}")
+MAX_SHIFT = Decimal("0.5")  # positioning and aging rate: the policy's own bounds
 
 
 @attrs.frozen(kw_only=True)
@@ -38,7 +35,7 @@ class Match:
     job_code: str = attrs.field(converter=normalise_job_code, validator=attrs.validators.min_len(1))
     quality: Quality = attrs.field(default=Quality.EXACT, converter=Quality)
     adjustment: Decimal = attrs.field(
-        default=Decimal(0), converter=Decimal, validator=_check_adjustment
+        default=Decimal(0), converter=to_decimal, validator=between(-MAX_ADJUSTMENT, MAX_ADJUSTMENT)
     )
 
 
@@ -46,14 +43,8 @@ def _matches(matches: Iterable[Match]) -> tuple[Match, ...]:
     return tuple(matches)
 
 
-def _check_percentile(_: object, __: object, value: int | None) -> None:
-    if value is not None and not 10 <= value <= 90:
-        raise ValueError(f"percentile must be an integer from 10 to 90, got {value}")
-
-
-def _check_spread(_: object, __: object, value: Decimal | None) -> None:
-    if value is not None and not Decimal(0) <= value <= Decimal(2):
-        raise ValueError(f"spread must be between 0 and 2 (0 % to 200 %), got {value}")
+def _level(value: Level | str | None) -> Level | None:
+    return None if value is None else Level(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -66,11 +57,17 @@ class PricingRequest:
     area: str
     industry: str = ALL_INDUSTRIES
     pricing_date: date
-    percentile: int | None = attrs.field(default=None, validator=_check_percentile)
-    level: Level | None = None
-    positioning: Decimal | None = None
-    spread: Decimal | None = attrs.field(default=None, validator=_check_spread)
-    aging_rate: Decimal | None = None
+    percentile: int | None = attrs.field(default=None, validator=between(10, 90))
+    level: Level | None = attrs.field(default=None, converter=_level)
+    positioning: Decimal | None = attrs.field(
+        default=None, converter=to_optional_decimal, validator=between(-MAX_SHIFT, MAX_SHIFT)
+    )
+    spread: Decimal | None = attrs.field(
+        default=None, converter=to_optional_decimal, validator=between(0, 2)
+    )
+    aging_rate: Decimal | None = attrs.field(
+        default=None, converter=to_optional_decimal, validator=between(-MAX_SHIFT, MAX_SHIFT)
+    )
 
 
 @attrs.frozen(kw_only=True)

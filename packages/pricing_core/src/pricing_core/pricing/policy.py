@@ -10,6 +10,7 @@ from types import MappingProxyType
 import attrs
 
 from pricing_core.levels import Level
+from pricing_core.values import to_decimal
 
 __all__ = ["PricingPolicy", "Quality"]
 
@@ -23,7 +24,7 @@ class Quality(StrEnum):
 
 
 def _decimals(mapping: Mapping[str, object]) -> Mapping[str, Decimal]:
-    return MappingProxyType({str(k): Decimal(str(v)) for k, v in mapping.items()})
+    return MappingProxyType({str(k): to_decimal(v) for k, v in mapping.items()})
 
 
 def _integers(mapping: Mapping[str, object]) -> Mapping[str, int]:
@@ -93,7 +94,7 @@ class PricingPolicy:
     version: int = 1
     aging_rate: Decimal = attrs.field(
         default=Decimal("0.03"),
-        converter=Decimal,
+        converter=to_decimal,
         validator=_in_range(Decimal("-0.5"), Decimal("0.5")),
     )
     # Sources not named here weigh 1.
@@ -107,18 +108,20 @@ class PricingPolicy:
         default=DEFAULT_LEVELS, converter=_integers, validator=_check_levels
     )
     range_spread: Decimal = attrs.field(
-        default=Decimal("0.50"), converter=Decimal, validator=_in_range(Decimal(0), Decimal(2))
+        default=Decimal("0.50"), converter=to_decimal, validator=_in_range(Decimal(0), Decimal(2))
     )
     # Per-level spreads override range_spread for that level.
     range_spreads: Mapping[str, Decimal] = attrs.field(
         factory=dict, converter=_decimals, validator=_check_spreads
     )
     positioning: Decimal = attrs.field(
-        default=Decimal(0), converter=Decimal, validator=_in_range(Decimal("-0.5"), Decimal("0.5"))
+        default=Decimal(0),
+        converter=to_decimal,
+        validator=_in_range(Decimal("-0.5"), Decimal("0.5")),
     )
     rounding_increment: Decimal = attrs.field(
         default=Decimal(100),
-        converter=Decimal,
+        converter=to_decimal,
         validator=_in_range(Decimal("0.01"), Decimal(100000)),
     )
     min_organizations: int = attrs.field(default=5, validator=attrs.validators.ge(0))

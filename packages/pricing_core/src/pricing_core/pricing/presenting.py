@@ -20,6 +20,11 @@ def _money(value: Decimal) -> float:
     return float(round_half_up(value, CENT))
 
 
+def _whole(value: Decimal) -> int | float:
+    # Range figures are whole with the default increment of 100; a finer increment keeps cents.
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def _factor(value: Decimal) -> float:
     return float(round_half_up(value, FACTOR))
 
@@ -65,9 +70,9 @@ def result_as_json(result: PricingResult) -> dict[str, Any]:
         "lower_bound": [f"p{p}" for p in sorted(result.lower_bound)],
         "market_rate": _money(result.market_rate),
         "range": {
-            "minimum": int(r.minimum),
-            "midpoint": int(r.midpoint),
-            "maximum": int(r.maximum),
+            "minimum": _whole(r.minimum),
+            "midpoint": _whole(r.midpoint),
+            "maximum": _whole(r.maximum),
             "spread": float(r.spread),
         },
         "confidence": {

@@ -53,8 +53,8 @@ def ineligibility(
 ) -> str | None:
     """Why a cut may not be used, or None when it is eligible (step 1)."""
     p50 = cut.percentiles[50]
-    if not p50.usable:
-        return str(p50.reason)
+    if 50 not in usable_values(cut, source.top_code):
+        return str(p50.reason or "suppressed")
     if (
         source.kind is SourceKind.SURVEY
         and cut.organizations is not None
