@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Protocol
 
 import attrs
-from pricing_core.market.ports import MarketReader
+from sqlalchemy import Engine
+
+from pricing_adapters.clock import SystemClock
+from pricing_adapters.importers.records import ReleaseFile
+from pricing_adapters.memory import InMemoryMarketRepository
+from pricing_adapters.settings import Settings
+from pricing_adapters.sql.engine import make_engine
+from pricing_adapters.sql.loader import SqlMarketLoader
+from pricing_adapters.sql.market import SqlMarketRepository
+from pricing_adapters.title_aliases import load_aliases
+from pricing_core.market.imports import ImportReport
+from pricing_core.market.model import Area
+from pricing_core.market.ports import MarketAdmin, MarketReader
+from pricing_core.matching.model import Occupation
 from pricing_core.matching.service import TitleMatcher
 from pricing_core.ports import Clock
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.service import PriceJob
 
-from pricing_adapters.bundled import load_oews_extract
-from pricing_adapters.clock import SystemClock
-from pricing_adapters.memory import InMemoryMarketRepository
-from pricing_adapters.settings import Settings
-from pricing_adapters.title_aliases import load_aliases
+__all__ = ["MEMORY_URL", "Container", "ReleaseLoader", "build_container"]
 
-__all__ = ["Container", "build_container"]
+MEMORY_URL = "memory://"
+
+
+class ReleaseLoader(Protocol):
+    """Loads an opened release as a new active version, or says why not."""
+
+    def load(self, release: ReleaseFile, *, imported_by: str) -> ImportReport: ...
+
+    def save_areas(self, areas: Sequence[Area]) -> None: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -28,48 +46,59 @@ class Container:
     settings: Settings
     clock: Clock
     market: MarketReader
+    market_admin: MarketAdmin
+    market_loader: ReleaseLoader
     policy: PricingPolicy
     price_job: PriceJob
     # Built on first use: only title matching needs it, and it costs an index build.
     title_matcher: Callable[[], TitleMatcher]
+    engine: Engine | None = None
 
 
-def _bundled_market() -> InMemoryMarketRepository:
-    extract = load_oews_extract()
-    market = InMemoryMarketRepository()
-    market.add_areas(extract.areas)
-    market.add_industries(extract.industries)
-    market.add_version(extract.source, extract.source.active_version or "", extract.cuts)
-    return market
+def _matcher_for(market: MarketReader, source: str) -> Callable[[], TitleMatcher]:
+    def build() -> TitleMatcher:
+        occupations = [Occupation(code=code, title=title) for code, title in market.jobs(source)]
+        return TitleMatcher.build(occupations, load_aliases())
 
-
-def _matcher_from_bundle() -> TitleMatcher:
-    from pricing_core.matching.model import Occupation
-
-    extract = load_oews_extract()
-    occupations = [Occupation(code=code, title=title) for code, title, _ in extract.occupations]
-    return TitleMatcher.build(occupations, load_aliases())
+    return cache(build)
 
 
 def build_container(
     settings: Settings,
     *,
     clock: Clock | None = None,
-    market: MarketReader | None = None,
     policy: PricingPolicy | None = None,
     title_matcher: TitleMatcher | None = None,
 ) -> Container:
-    """Assemble every service from settings; each keyword replaces one adapter (tests, tools)."""
-    if market is None:
-        market = _bundled_market() if settings.bundled_data else InMemoryMarketRepository()
-    matcher_factory: Callable[[], TitleMatcher] = (
-        (lambda: title_matcher) if title_matcher is not None else cache(_matcher_from_bundle)
+    """Assemble every service from settings; keywords replace one piece (tests, tools).
+
+    Nothing connects here: the database is migrated and seeded by `prepare`.
+    """
+    clock = clock or SystemClock()
+    engine: Engine | None = None
+    if settings.database_url == MEMORY_URL:
+        memory = InMemoryMarketRepository(clock=clock)
+        market: MarketReader = memory
+        admin: MarketAdmin = memory
+        loader: ReleaseLoader = memory
+    else:
+        engine = make_engine(settings.database_url)
+        reader = SqlMarketRepository(engine)
+        sql_loader = SqlMarketLoader(engine, clock, reader)
+        market, admin, loader = reader, sql_loader, sql_loader
+    matcher = (
+        (lambda: title_matcher)
+        if title_matcher is not None
+        else _matcher_for(market, settings.title_source)
     )
     return Container(
         settings=settings,
-        clock=clock or SystemClock(),
+        clock=clock,
         market=market,
+        market_admin=admin,
+        market_loader=loader,
         policy=policy or PricingPolicy(),
         price_job=PriceJob(market=market),
-        title_matcher=matcher_factory,
+        title_matcher=matcher,
+        engine=engine,
     )

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import attrs
+
 from pricing_core.market.model import (
     Area,
     Cut,

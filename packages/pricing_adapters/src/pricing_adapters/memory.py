@@ -1,13 +1,20 @@
-"""In-memory adapters: the embedded default for market data until it is persisted."""
+"""In-memory market data: the embedded default with no database (`memory://`) and test gear."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 import attrs
-from pricing_core.market.model import Area, Cut, Industry, Source
-from pricing_core.market.ports import MarketReader
+
+from pricing_adapters.importers.records import CutRow, ReleaseFile
+from pricing_adapters.rows import cut_from_values
+from pricing_core.errors import InvalidRequest, UnknownSource
+from pricing_core.market.imports import ImportOutcome, ImportReport
+from pricing_core.market.model import Area, Cut, Industry, Source, SourceVersion
+from pricing_core.market.ports import MarketAdmin, MarketReader
+from pricing_core.ports import Clock
 
 __all__ = ["CutTable", "InMemoryCutTable", "InMemoryMarketRepository"]
 
@@ -27,26 +34,105 @@ class InMemoryCutTable(CutTable):
 
 
 @attrs.define
-class InMemoryMarketRepository(MarketReader):
-    """Sources, areas and cut tables held in dictionaries; reads see whole versions only."""
+class _Version:
+    meta: SourceVersion
+    table: CutTable
+    jobs: dict[str, str]
 
+
+@attrs.define
+class InMemoryMarketRepository(MarketReader, MarketAdmin):
+    """Sources, areas and versions in dictionaries; a version becomes visible whole."""
+
+    clock: Clock
     _sources: dict[str, Source] = attrs.field(factory=dict)
     _areas: dict[str, Area] = attrs.field(factory=dict)
     _industries: dict[str, Industry] = attrs.field(factory=dict)
-    _tables: dict[tuple[str, str], CutTable] = attrs.field(factory=dict)
+    _versions: dict[tuple[str, str], _Version] = attrs.field(factory=dict)
 
     def add_areas(self, areas: Iterable[Area]) -> None:
         self._areas.update((a.code, a) for a in areas)
 
+    def save_areas(self, areas: Sequence[Area]) -> None:
+        self.add_areas(areas)
+
     def add_industries(self, industries: Iterable[Industry]) -> None:
         self._industries.update((i.code, i) for i in industries)
 
-    def add_version(self, source: Source, version: str, table: CutTable | Iterable[Cut]) -> None:
+    def add_version(
+        self, source: Source, meta: SourceVersion, table: CutTable, jobs: dict[str, str]
+    ) -> None:
         """Store a complete version and make it the source's active one in one step."""
-        if not hasattr(table, "get"):
-            table = InMemoryCutTable(table)
-        self._tables[(source.name, version)] = table
-        self._sources[source.name] = attrs.evolve(source, active_version=version)
+        self._versions[(source.name, meta.label)] = _Version(meta=meta, table=table, jobs=jobs)
+        self._sources[source.name] = attrs.evolve(source, active_version=meta.label)
+
+    def load(self, release: ReleaseFile, *, imported_by: str) -> ImportReport:
+        """The SQL loader's contract: unchanged, rejected with every problem, or loaded."""
+        started = time.perf_counter()
+        name, label = release.source.name, release.label
+        try:
+            if self._active_sha(name) == release.sha256:
+                return ImportReport(
+                    source=name,
+                    version=label,
+                    outcome=ImportOutcome.UNCHANGED,
+                    sha256=release.sha256,
+                )
+            if (name, label) in self._versions:
+                raise InvalidRequest("label", f"{name} already has a version {label!r}", label)
+            cuts = [_cut(row, name, label) for row in release.rows]
+        finally:
+            release.close()
+        if not cuts and not release.problems:
+            release.problems.add(0, "", "", "the file holds no data rows")
+        if release.problems:
+            return ImportReport(
+                source=name,
+                version=label,
+                outcome=ImportOutcome.REJECTED,
+                seconds=time.perf_counter() - started,
+                sha256=release.sha256,
+                problems=tuple(release.problems.problems),
+                problem_count=release.problems.count,
+            )
+        self.add_areas(release.areas)
+        self.add_industries(release.industries)
+        meta = SourceVersion(
+            source=name,
+            label=label,
+            sha256=release.sha256,
+            rows=len(cuts),
+            imported_at=self.clock.now(),
+            imported_by=imported_by,
+            status="ready",
+        )
+        self.add_version(release.source, meta, InMemoryCutTable(cuts), dict(release.jobs))
+        return ImportReport(
+            source=name,
+            version=label,
+            outcome=ImportOutcome.LOADED,
+            rows=len(cuts),
+            seconds=time.perf_counter() - started,
+            sha256=release.sha256,
+        )
+
+    def _active_sha(self, name: str) -> str | None:
+        source = self._sources.get(name)
+        if source is None or source.active_version is None:
+            return None
+        return self._versions[(name, source.active_version)].meta.sha256
+
+    def versions(self, source: str) -> Sequence[tuple[SourceVersion, bool]]:
+        active = self._sources[source].active_version if source in self._sources else None
+        found = [v.meta for (name, _), v in self._versions.items() if name == source]
+        return [(meta, meta.label == active) for meta in reversed(found)]
+
+    def activate(self, source: str, label: str) -> None:
+        if source not in self._sources:
+            raise UnknownSource(source)
+        if (source, label) not in self._versions:
+            raise InvalidRequest("version", f"{source} has no version {label!r}", label)
+        self._sources[source] = attrs.evolve(self._sources[source], active_version=label)
 
     def source(self, name: str) -> Source | None:
         return self._sources.get(name)
@@ -66,5 +152,15 @@ class InMemoryMarketRepository(MarketReader):
     def cut(
         self, source: str, version: str, job_code: str, area_code: str, industry_code: str
     ) -> Cut | None:
-        table = self._tables.get((source, version))
-        return None if table is None else table.get(job_code, area_code, industry_code)
+        stored = self._versions.get((source, version))
+        return None if stored is None else stored.table.get(job_code, area_code, industry_code)
+
+    def jobs(self, source: str) -> Sequence[tuple[str, str]]:
+        found = self._sources.get(source)
+        if found is None or found.active_version is None:
+            return []
+        return sorted(self._versions[(source, found.active_version)].jobs.items())
+
+
+def _cut(row: CutRow, source: str, version: str) -> Cut:
+    return cut_from_values(row._asdict(), source, version)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from pricing_api.cli.database import database
+from pricing_api.cli.market import market
 from pricing_api.cli.matching import match_command, occupations
 from pricing_api.cli.places import areas
 from pricing_api.cli.price import price_command
@@ -21,6 +23,8 @@ cli.add_command(price_command)
 cli.add_command(match_command)
 cli.add_command(areas)
 cli.add_command(occupations)
+cli.add_command(market)
+cli.add_command(database)
 
 
 def main() -> None:

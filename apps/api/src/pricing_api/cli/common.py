@@ -9,7 +9,9 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import click
+
 from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings, SettingsError
 from pricing_core.errors import InvalidRequest, PricingError, UnknownArea
 
@@ -19,16 +21,22 @@ EXIT_FAILED = 1
 EXIT_AMBIGUOUS = 2  # also click's exit code for a usage error: bad input is the caller's to fix
 
 
-def container(ctx: click.Context) -> Container:
-    """The container for this invocation, built once from the environment."""
+def container(ctx: click.Context, *, prepared: bool = True) -> Container:
+    """The container for this invocation, built once from the environment.
+
+    `prepared` migrates the database and seeds it with the shipped data on first use.
+    """
     root = ctx.find_root()
     if root.obj is None:
         try:
             root.obj = build_container(Settings.from_env())
         except SettingsError as error:
             raise click.UsageError(str(error)) from error
-    built: Container = root.obj
-    return built
+    services: Container = root.obj
+    if prepared and not root.meta.get("prepared"):
+        prepare(services, announce=lambda text: click.echo(text, err=True))
+        root.meta["prepared"] = True
+    return services
 
 
 def emit_json(payload: Any) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from pricing_core.matching.model import TitleMatch
 
 from pricing_api.cli.common import container, emit_json, reporting_errors
+from pricing_core.matching.model import TitleMatch
 
 __all__ = ["match_command", "occupations"]
 

@@ -6,13 +6,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import click
+
 from pricing_core.pricing.model import Match
 from pricing_core.pricing.policy import Quality
 
 __all__ = ["DATE", "DECIMAL", "MATCH"]
 
 
-class DecimalType(click.ParamType):
+class DecimalType(click.ParamType[Decimal]):
     name = "decimal"
 
     def convert(
@@ -29,7 +30,7 @@ class DecimalType(click.ParamType):
         return number
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date]):
     name = "YYYY-MM-DD"
 
     def convert(
@@ -43,7 +44,7 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date of the form YYYY-MM-DD", param, ctx)
 
 
-class MatchType(click.ParamType):
+class MatchType(click.ParamType[Match]):
     """SOURCE:JOB_CODE[:QUALITY[:ADJUSTMENT]], e.g. oews-2025:15-1252:close:0.05."""
 
     name = "SOURCE:JOB_CODE[:QUALITY[:ADJUSTMENT]]"

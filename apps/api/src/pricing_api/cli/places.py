@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import click
-from pricing_core.places import search_areas
 
 from pricing_api.cli.common import container, emit_json
+from pricing_core.places import search_areas
 
 __all__ = ["areas"]
 

@@ -6,14 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 import click
-from pricing_core.levels import Level
-from pricing_core.pricing.by_title import PriceTitle
-from pricing_core.pricing.model import Match, PricingRequest
-from pricing_core.pricing.presenting import result_as_json
 
 from pricing_api.cli.common import container, emit_json, reporting_errors
 from pricing_api.cli.params import DATE, DECIMAL, MATCH
 from pricing_api.cli.render import render_result
+from pricing_core.levels import Level
+from pricing_core.pricing.by_title import PriceTitle
+from pricing_core.pricing.model import Match, PricingRequest
+from pricing_core.pricing.presenting import result_as_json
 
 __all__ = ["price_command"]
 

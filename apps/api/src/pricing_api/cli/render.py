@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.console import Console
+from rich.table import Table
+
 from pricing_core.pricing.by_title import TitlePricing
 from pricing_core.pricing.model import PricingResult
 from pricing_core.pricing.presenting import explain
 from pricing_core.pricing.rules import round_half_up
-from rich.console import Console
-from rich.table import Table
 
 __all__ = ["render_result"]
 

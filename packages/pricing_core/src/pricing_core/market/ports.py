@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from pricing_core.market.model import Area, Cut, Industry, Source
+from pricing_core.market.model import Area, Cut, Industry, Source, SourceVersion
 
-__all__ = ["MarketReader"]
+__all__ = ["MarketAdmin", "MarketReader"]
 
 
 class MarketReader(Protocol):
@@ -37,4 +37,20 @@ class MarketReader(Protocol):
         self, source: str, version: str, job_code: str, area_code: str, industry_code: str
     ) -> Cut | None:
         """The cut of that version for job × area × industry, or None."""
+        ...
+
+    def jobs(self, source: str) -> Sequence[tuple[str, str]]:
+        """The job codes and titles of the source's active version."""
+        ...
+
+
+class MarketAdmin(Protocol):
+    """Seeing and switching versions: roll back to an earlier one, or forward again."""
+
+    def versions(self, source: str) -> Sequence[tuple[SourceVersion, bool]]:
+        """Every version of the source, newest first, each with whether it is active."""
+        ...
+
+    def activate(self, source: str, label: str) -> None:
+        """Make `label` the source's active version; unknown ones raise domain errors."""
         ...

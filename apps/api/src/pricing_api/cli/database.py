@@ -1,0 +1,47 @@
+"""`pricing db`: the schema's revision, and migrating to the newest one."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import Engine
+
+from pricing_adapters.sql.migrate import current_revision, head_revision, upgrade
+from pricing_api.cli.common import container, emit_json
+
+__all__ = ["database"]
+
+
+@click.group("db")
+def database() -> None:
+    """The database behind PRICING_DATABASE_URL (SQLite by default, or PostgreSQL)."""
+
+
+def _engine(ctx: click.Context) -> Engine:
+    engine = container(ctx, prepared=False).engine
+    if engine is None:
+        raise click.UsageError("PRICING_DATABASE_URL is memory://: there is no database")
+    return engine
+
+
+@database.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Migrate the schema to the newest revision (commands also do this on first use)."""
+    engine = _engine(ctx)
+    ran = upgrade(engine)
+    state = "upgraded to" if ran else "already at"
+    click.echo(f"{state} revision {current_revision(engine)}")
+
+
+@database.command("current")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def db_current(ctx: click.Context, as_json: bool) -> None:
+    """The schema revision of the database and the newest one this version knows."""
+    engine = _engine(ctx)
+    current, head = current_revision(engine), head_revision()
+    if as_json:
+        emit_json({"current": current, "head": head, "up_to_date": current == head})
+        return
+    click.echo(f"current: {current or 'empty database'}")
+    click.echo(f"head:    {head}{'' if current == head else '  (run: pricing db upgrade)'}")

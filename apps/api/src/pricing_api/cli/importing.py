@@ -1,0 +1,228 @@
+"""`pricing market import-*`: stream a file into a new version, with progress and a report."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
+
+from pricing_adapters.importers.areas_csv import open_areas
+from pricing_adapters.importers.bls_flat import open_bls_flat
+from pricing_adapters.importers.oews_sqlite import open_oews_sqlite
+from pricing_adapters.importers.records import ReleaseFile
+from pricing_adapters.importers.survey import open_survey
+from pricing_api.cli.common import EXIT_FAILED, container, emit_json, reporting_errors
+from pricing_core.market.imports import ImportOutcome, ImportReport, ProblemLog
+
+__all__ = ["import_areas", "import_oews", "import_survey"]
+
+FILE = click.Path(exists=True, path_type=Path)
+
+
+@contextmanager
+def file_progress(path: Path) -> Iterator[Callable[[int], None]]:
+    """A progress bar over the file's bytes on a terminal; silent otherwise."""
+    size = path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.iterdir())
+    console = Console(stderr=True)
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task(f"importing {path.name}", total=size)
+        yield lambda done: bar.advance(task, done)
+
+
+def _problems_out(problems: ProblemLog | ImportReport) -> None:
+    listed = problems.problems
+    total = problems.count if isinstance(problems, ProblemLog) else problems.problem_count
+    click.echo(f"rejected: {total} problem(s); nothing was changed", err=True)
+    for problem in listed:
+        click.echo(f"  {problem.describe()}", err=True)
+    if total > len(listed):
+        click.echo(f"  … and {total - len(listed)} more", err=True)
+
+
+def report_out(report: ImportReport, as_json: bool) -> None:
+    """The import's figures; a rejected import lists its problems and exits non-zero."""
+    if as_json:
+        emit_json(
+            {
+                "source": report.source,
+                "version": report.version,
+                "outcome": str(report.outcome),
+                "rows": report.rows,
+                "seconds": round(report.seconds, 3),
+                "rows_per_second": round(report.rows_per_second),
+                "sha256": report.sha256,
+                "problem_count": report.problem_count,
+                "problems": [
+                    {"line": p.line, "column": p.column, "value": p.value, "reason": p.reason}
+                    for p in report.problems
+                ],
+            }
+        )
+    elif report.outcome is ImportOutcome.UNCHANGED:
+        click.echo(
+            f"{report.source}: unchanged — this file (sha256 {report.sha256[:12]}) is already "
+            "the active version; nothing to do"
+        )
+    elif report.outcome is ImportOutcome.LOADED:
+        click.echo(
+            f"{report.source}: version {report.version} loaded and active — {report.rows:,} rows "
+            f"in {report.seconds:.1f} s ({report.rows_per_second:,.0f} rows/s)"
+        )
+    else:
+        _problems_out(report)
+    if report.outcome is ImportOutcome.REJECTED:
+        sys.exit(EXIT_FAILED)
+
+
+def _load(
+    ctx: click.Context,
+    opener: Callable[[Callable[[int], None]], ReleaseFile],
+    path: Path,
+    imported_by: str | None,
+    as_json: bool,
+) -> None:
+    services = container(ctx)
+    with reporting_errors(as_json), file_progress(path) as advance:
+        release = opener(advance)
+        report = services.market_loader.load(release, imported_by=imported_by or getpass.getuser())
+    report_out(report, as_json)
+
+
+BY = click.option("--imported-by", help="Who imports (default: the operating system user).")
+JSON = click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+LABEL = click.option("--label", help="Version label (default: from the file).")
+
+
+@click.command("import-oews")
+@click.argument("path", type=FILE)
+@click.option("--source", help="Source name (default: oews-<data year>).")
+@LABEL
+@BY
+@JSON
+@click.pass_context
+def import_oews(
+    ctx: click.Context,
+    path: Path,
+    source: str | None,
+    label: str | None,
+    imported_by: str | None,
+    as_json: bool,
+) -> None:
+    """Import a BLS OEWS release: the OEWS SQLite (.sqlite or .sqlite.gz), or a folder of
+    BLS flat files (oe.data.0.Current, oe.area, oe.occupation, oe.industry, oe.footnote)."""
+    flat = path.is_dir() or path.name.startswith("oe.")
+    opener = open_bls_flat if flat else open_oews_sqlite
+    _load(
+        ctx,
+        lambda advance: opener(path, source=source, label=label, progress=advance),
+        path,
+        imported_by,
+        as_json,
+    )
+
+
+@click.command("import-survey")
+@click.argument("path", type=FILE)
+@click.option("--source", required=True, help="Source name, e.g. mercer-2025.")
+@click.option(
+    "--pay-period",
+    type=click.Choice(["annual", "monthly"]),
+    default="annual",
+    show_default=True,
+    help="Pay period of rows without a pay_period column.",
+)
+@click.option(
+    "--months-per-year",
+    type=click.IntRange(12, 16),
+    default=12,
+    show_default=True,
+    help="Months a monthly figure is multiplied by (13 where a 13th month is paid).",
+)
+@click.option("--sheet", help="XLSX sheet name (default: the first sheet).")
+@LABEL
+@BY
+@JSON
+@click.pass_context
+def import_survey(
+    ctx: click.Context,
+    path: Path,
+    source: str,
+    pay_period: str,
+    months_per_year: int,
+    sheet: str | None,
+    label: str | None,
+    imported_by: str | None,
+    as_json: bool,
+) -> None:
+    """Import a purchased salary survey (CSV or XLSX, Mercer-style columns)."""
+    known = {a.code for a in container(ctx).market.areas()}
+    _load(
+        ctx,
+        lambda advance: open_survey(
+            path,
+            source=source,
+            known_areas=known,
+            pay_period_default=pay_period,
+            months_per_year=months_per_year,
+            label=label,
+            sheet=sheet,
+            progress=advance,
+        ),
+        path,
+        imported_by,
+        as_json,
+    )
+
+
+@click.command("import-areas")
+@click.argument("path", type=FILE)
+@JSON
+@click.pass_context
+def import_areas(ctx: click.Context, path: Path, as_json: bool) -> None:
+    """Add or update areas from a CSV (code, name, kind, parent), e.g. other countries."""
+    services = container(ctx)
+    known = {a.code for a in services.market.areas()}
+    areas, problems = open_areas(path, known_areas=known)
+    if problems:
+        if as_json:
+            emit_json(
+                {
+                    "outcome": "rejected",
+                    "problem_count": problems.count,
+                    "problems": [
+                        {"line": p.line, "column": p.column, "value": p.value, "reason": p.reason}
+                        for p in problems.problems
+                    ],
+                }
+            )
+        else:
+            _problems_out(problems)
+        sys.exit(EXIT_FAILED)
+    services.market_loader.save_areas(areas)
+    if as_json:
+        emit_json({"outcome": "loaded", "areas": len(areas)})
+    else:
+        click.echo(f"{len(areas)} area(s) added or updated")

@@ -1,0 +1,99 @@
+"""`pricing market`: sources, versions, activation and imports."""
+
+from __future__ import annotations
+
+import click
+
+from pricing_api.cli.common import container, emit_json, reporting_errors
+from pricing_api.cli.importing import import_areas, import_oews, import_survey
+from pricing_core.errors import UnknownSource
+
+__all__ = ["market"]
+
+
+@click.group("market")
+def market() -> None:
+    """Market data: sources, their versions, and imports of new data."""
+
+
+@market.command("sources")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool) -> None:
+    """Every loaded source with its active version."""
+    services = container(ctx)
+    listed = []
+    for source in services.market.sources():
+        active = next((v for v, on in services.market_admin.versions(source.name) if on), None)
+        listed.append(
+            {
+                "source": source.name,
+                "title": source.title,
+                "kind": str(source.kind),
+                "active_version": source.active_version,
+                "rows": active.rows if active else 0,
+                "imported_at": active.imported_at.isoformat() if active else None,
+            }
+        )
+    if as_json:
+        emit_json(listed)
+        return
+    if not listed:
+        click.echo("no market data loaded")
+    for s in listed:
+        click.echo(
+            f"{s['source']:<16} {s['kind']:<7} active {s['active_version'] or '-':<14} "
+            f"{s['rows']:>9,} rows  imported {s['imported_at'] or '-'}  {s['title']}"
+        )
+
+
+@market.command("versions")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def versions(ctx: click.Context, source: str, as_json: bool) -> None:
+    """Every version of SOURCE, newest first; * marks the active one."""
+    services = container(ctx)
+    with reporting_errors(as_json):
+        if services.market.source(source) is None:
+            raise UnknownSource(source)
+        found = services.market_admin.versions(source)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "version": v.label,
+                    "active": on,
+                    "rows": v.rows,
+                    "sha256": v.sha256,
+                    "imported_at": v.imported_at.isoformat(),
+                    "imported_by": v.imported_by,
+                    "status": v.status,
+                }
+                for v, on in found
+            ]
+        )
+        return
+    for v, on in found:
+        mark = "*" if on else " "
+        click.echo(
+            f"{mark} {v.label:<20} {v.rows:>9,} rows  {v.imported_at:%Y-%m-%d %H:%M} UTC  "
+            f"by {v.imported_by}  sha256 {v.sha256[:12]}"
+        )
+
+
+@market.command("activate")
+@click.argument("source")
+@click.argument("version")
+@click.pass_context
+def activate(ctx: click.Context, source: str, version: str) -> None:
+    """Make VERSION the active version of SOURCE (roll back or forward)."""
+    services = container(ctx)
+    with reporting_errors(False):
+        services.market_admin.activate(source, version)
+    click.echo(f"{source}: version {version} is now active")
+
+
+market.add_command(import_oews)
+market.add_command(import_survey)
+market.add_command(import_areas)
