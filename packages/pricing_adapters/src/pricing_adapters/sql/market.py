@@ -50,7 +50,7 @@ class SqlMarketRepository(MarketReader):
         self._industries: dict[str, Industry] | None = None
         self._read_at = 0.0
         self._version_ids: dict[tuple[str, str], int] = {}
-        self._cuts: dict[tuple[str, str, str, str, str], Cut | None] = {}
+        self._cuts: dict[tuple[int, str, str, str], Cut | None] = {}
 
     def forget(self) -> None:
         with self._lock:
@@ -182,23 +182,13 @@ class SqlMarketRepository(MarketReader):
     def cut(
         self, source: str, version: str, job_code: str, area_code: str, industry_code: str
     ) -> Cut | None:
-        key = (source, version, job_code, area_code, industry_code)
-        if key in self._cuts:
-            return self._cuts[key]
-        found = self._read_cut(source, version, job_code, area_code, industry_code)
-        # A committed version never changes, so its cuts (and their absence) can be kept.
-        if len(self._cuts) >= CUT_CACHE_SIZE:
-            self._cuts.pop(next(iter(self._cuts)))
-        self._cuts[key] = found
-        return found
-
-    def _read_cut(
-        self, source: str, version: str, job_code: str, area_code: str, industry_code: str
-    ) -> Cut | None:
         with self._engine.connect() as conn:
             version_id = self._version_id(conn, source, version)
             if version_id is None:
-                return None
+                return None  # not committed (yet): nothing about it may be remembered
+            key = (version_id, job_code, area_code, industry_code)
+            if key in self._cuts:
+                return self._cuts[key]
             row = conn.execute(
                 select(market_cuts).where(
                     market_cuts.c.version_id == version_id,
@@ -207,7 +197,12 @@ class SqlMarketRepository(MarketReader):
                     market_cuts.c.industry_code == industry_code,
                 )
             ).first()
-        return None if row is None else cut_from_values(row._mapping, source, version)
+        found = None if row is None else cut_from_values(row._mapping, source, version)
+        # A committed version never changes, so its cuts (and their absence) can be kept.
+        if len(self._cuts) >= CUT_CACHE_SIZE:
+            self._cuts.pop(next(iter(self._cuts)))
+        self._cuts[key] = found
+        return found
 
     def jobs(self, source: str) -> Sequence[tuple[str, str]]:
         query = (
