@@ -9,6 +9,7 @@ from typing import Protocol
 import attrs
 from sqlalchemy import Engine
 
+from pricing_adapters.access_wiring import AccessServices, build_access
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.memory import InMemoryMarketRepository
@@ -52,6 +53,7 @@ class Container:
     price_job: PriceJob
     # Built on first use: only title matching needs it, and it costs an index build.
     title_matcher: Callable[[], TitleMatcher]
+    access: AccessServices
     engine: Engine | None = None
 
 
@@ -100,5 +102,6 @@ def build_container(
         policy=policy or PricingPolicy(),
         price_job=PriceJob(market=market),
         title_matcher=matcher,
+        access=build_access(settings, engine, clock),
         engine=engine,
     )

@@ -32,6 +32,19 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
+    return int(raw)
+
+
+def _words(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(w.strip().lower() for w in (environ.get(name) or "").split(",") if w.strip())
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Everything the composition root needs; documented in the README's settings table."""
@@ -41,6 +54,16 @@ class Settings:
     bundled_data: bool = True
     title_source: str = "oews-2025"
     environment: str = "development"
+    redis_url: str | None = None
+    # JSON key set (pyjwt_tokens / jwt_keys.parse_key_set); None: a local key in data_dir.
+    jwt_keys: str | None = attrs.field(default=None, repr=False)
+    jwt_issuer: str = "job-pricing"
+    jwt_audience: str = "job-pricing-api"
+    password_min_length: int = 15
+    # Words a password may not contain: the company's and product's names, for instance.
+    password_context_words: tuple[str, ...] = ()
+    registration_enabled: bool = False
+    registration_domains: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -57,4 +80,12 @@ class Settings:
             bundled_data=_flag(environ, "PRICING_BUNDLED_DATA", True),
             title_source=environ.get("PRICING_TITLE_SOURCE") or "oews-2025",
             environment=environ.get("PRICING_ENVIRONMENT") or "development",
+            redis_url=environ.get("PRICING_REDIS_URL") or None,
+            jwt_keys=environ.get("PRICING_JWT_KEYS") or None,
+            jwt_issuer=environ.get("PRICING_JWT_ISSUER") or "job-pricing",
+            jwt_audience=environ.get("PRICING_JWT_AUDIENCE") or "job-pricing-api",
+            password_min_length=_integer(environ, "PRICING_PASSWORD_MIN_LENGTH", 15, 8, 128),
+            password_context_words=_words(environ, "PRICING_PASSWORD_CONTEXT_WORDS"),
+            registration_enabled=_flag(environ, "PRICING_REGISTRATION_ENABLED", False),
+            registration_domains=_words(environ, "PRICING_REGISTRATION_DOMAINS"),
         )

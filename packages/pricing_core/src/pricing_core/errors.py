@@ -6,11 +6,22 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "AccessError",
+    "Conflict",
+    "CounterStoreUnavailable",
     "CurrencyMismatch",
+    "EmailTaken",
+    "Forbidden",
     "InvalidRequest",
+    "InvalidToken",
     "NoMarketData",
+    "NotAuthenticated",
+    "NotFound",
     "PercentileUnavailable",
     "PricingError",
+    "RevocationUnavailable",
+    "ServiceUnavailable",
+    "TooManyAttempts",
     "UnknownArea",
     "UnknownSource",
 ]
@@ -102,3 +113,86 @@ class CurrencyMismatch(PricingError):
             "cannot combine cuts in different currencies: " + ", ".join(sorted(currencies)),
             currencies=sorted(currencies),
         )
+
+
+class AccessError(PricingError):
+    """Root of authentication and authorisation errors."""
+
+    code = "access_error"
+
+
+class NotAuthenticated(AccessError):
+    """No credentials, or credentials that do not verify: one message for every cause."""
+
+    code = "not_authenticated"
+
+    def __init__(self, message: str = "authentication required", **details: Any) -> None:
+        super().__init__(message, **details)
+
+
+class InvalidToken(NotAuthenticated):
+    """A token that is malformed, expired, revoked, of the wrong type or from a wrong key."""
+
+    code = "invalid_token"
+
+    def __init__(self, reason: str = "invalid or expired token") -> None:
+        # The reason stays out of the message shown to the caller; logs may keep it.
+        super().__init__("invalid or expired token")
+        self.reason = reason
+
+
+class Forbidden(AccessError):
+    """Authenticated, but the role lacks the permission (or the four-eyes rule forbids it)."""
+
+    code = "forbidden"
+
+
+class NotFound(PricingError):
+    """No such object (or not one the caller may see)."""
+
+    code = "not_found"
+
+
+class Conflict(PricingError):
+    """The request clashes with what is stored (an email taken, a state that forbids it)."""
+
+    code = "conflict"
+
+
+class EmailTaken(Conflict):
+    """An account with this (case-insensitive) email already exists."""
+
+    code = "email_taken"
+
+    def __init__(self) -> None:
+        # The address is left out: the caller typed it, and logs need not keep it.
+        super().__init__("an account with this email already exists")
+
+
+class TooManyAttempts(AccessError):
+    """Throttled: too many recent failures for this account or address."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too many attempts; try again later", retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+class ServiceUnavailable(PricingError):
+    """A dependency needed to decide safely did not answer (fail closed)."""
+
+    code = "service_unavailable"
+
+
+class RevocationUnavailable(ServiceUnavailable):
+    """Neither the revocation cache nor the database answered: refuse rather than guess."""
+
+    code = "revocation_unavailable"
+
+
+class CounterStoreUnavailable(ServiceUnavailable):
+    """The shared counter store (Redis) did not answer; the caller's policy decides whether
+    that allows (a per-process fallback) or refuses."""
+
+    code = "counter_store_unavailable"

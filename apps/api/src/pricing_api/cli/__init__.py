@@ -9,6 +9,8 @@ from pricing_api.cli.market import market
 from pricing_api.cli.matching import match_command, occupations
 from pricing_api.cli.places import areas
 from pricing_api.cli.price import price_command
+from pricing_api.cli.serve import serve
+from pricing_api.cli.users import users
 
 __all__ = ["cli", "main"]
 
@@ -25,6 +27,8 @@ cli.add_command(areas)
 cli.add_command(occupations)
 cli.add_command(market)
 cli.add_command(database)
+cli.add_command(serve)
+cli.add_command(users)
 
 
 def main() -> None:

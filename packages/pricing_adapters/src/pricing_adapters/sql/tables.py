@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from sqlalchemy import (
     CHAR,
+    BigInteger,
+    Boolean,
     Column,
     Date,
     ForeignKey,
     ForeignKeyConstraint,
+    Identity,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
 from pricing_adapters.sql.types import Money, UtcDateTime
 
 __all__ = [
+    "api_keys",
+    "audit_log",
     "market_areas",
     "market_cuts",
     "market_industries",
@@ -25,6 +32,9 @@ __all__ = [
     "market_sources",
     "market_versions",
     "metadata",
+    "refresh_tokens",
+    "revoked_tokens",
+    "users",
 ]
 
 metadata = MetaData(
@@ -123,3 +133,88 @@ market_cuts = Table(
 )
 
 CUT_COLUMNS = [c.name for c in market_cuts.columns if c.name != "version_id"]
+
+# Access: users, sessions, revocations, API keys and the audit log (revision 0002).
+# Ids come from the core's Secrets port; free text from clients fits the audit columns
+# because the auditor cuts it to 512 characters (and the SQL audit log cuts it again).
+
+ID = 64
+TEXT = 512
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    # Stored lower-cased (normalise_email), so the unique constraint is case-insensitive.
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sessions_valid_after", UtcDateTime, nullable=True),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column(
+        "user_id",
+        String(ID),
+        ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("family_id", String(ID), nullable=False, index=True),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("family_expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+revoked_tokens = Table(
+    "revoked_tokens",
+    metadata,
+    Column("jti", String(ID), primary_key=True),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("key_hash", String(128), nullable=False, unique=True),
+    Column("prefix", String(32), nullable=False),
+    Column("created_by", String(ID), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+# Append-only: triggers refuse UPDATE and DELETE (see migration 0002 for the grants).
+# BIGINT identity on PostgreSQL; SQLite numbers rows only through INTEGER PRIMARY KEY.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("actor", String(TEXT), nullable=True),
+    Column("action", String(100), nullable=False),
+    Column("target_type", String(50), nullable=False),
+    Column("target_id", String(TEXT), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("ip", String(TEXT), nullable=False),
+    Column("user_agent", String(TEXT), nullable=False),
+    Column("request_id", String(TEXT), nullable=False),
+    Column("detail", Text, nullable=False),
+    # Each filter with the time, so "newest first" within a filter reads one index range.
+    Index("ix_audit_log_actor_at", "actor", "at"),
+    Index("ix_audit_log_action_at", "action", "at"),
+    Index("ix_audit_log_target_at", "target_type", "target_id", "at"),
+    Index("ix_audit_log_outcome_at", "outcome", "at"),
+)

@@ -1,0 +1,69 @@
+"""The Litestar application: `create_app(container)`, or `pricing_api.http.app:asgi` for servers."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from typing import Any
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.types import ControllerRouterHandler
+
+from pricing_adapters.bootstrap import Container
+from pricing_api.http.context import principal_of, request_context
+from pricing_api.http.docs import docs_assets, openapi_config
+from pricing_api.http.health import health
+from pricing_api.http.problems import EXCEPTION_HANDLERS
+from pricing_api.http.routes import ROUTES
+from pricing_api.http.security import PUBLIC, permission_guard
+from pricing_core.access.audit import RequestInfo
+
+__all__ = ["create_app", "mark_framework_routes_public"]
+
+
+def mark_framework_routes_public(app: Litestar) -> None:
+    """The docs pages and CORS preflight answers come from Litestar itself: declare them public.
+
+    Everything else must declare its own marker, which the deny-by-default test checks.
+    """
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            owner = getattr(handler.fn, "__module__", "") or ""
+            if owner.startswith("litestar.") and not handler.opt.get("permission"):
+                handler.opt.update(PUBLIC)
+
+
+def create_app(
+    container: Container, *, extra: list[ControllerRouterHandler] | None = None
+) -> Litestar:
+    """The API over `container`'s services; `extra` adds handlers (tests, plugins)."""
+    access = container.access
+
+    def authenticate(bearer: str | None, api_key: str | None, info: dict[str, str]) -> Any:
+        return access.authenticate(bearer or api_key or "", _info(info))
+
+    def record_denial(principal: Any, permission: Any, route: str, info: dict[str, str]) -> None:
+        access.record_denied(principal, permission, route, _info(info))
+
+    app = Litestar(
+        route_handlers=[health, docs_assets(), *ROUTES, *(extra or [])],
+        guards=[permission_guard(authenticate, record_denial)],
+        dependencies={
+            "services": Provide(lambda: container, sync_to_thread=False),
+            "principal": Provide(principal_of, sync_to_thread=False),
+            "info": Provide(request_context, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=openapi_config(version("pricing-api")),
+        debug=False,
+    )
+    mark_framework_routes_public(app)
+    return app
+
+
+def _info(info: dict[str, str]) -> RequestInfo:
+    return RequestInfo(
+        ip=info.get("ip", ""),
+        user_agent=info.get("user_agent", ""),
+        request_id=info.get("request_id", ""),
+    )

@@ -1,0 +1,123 @@
+"""One table from domain errors to HTTP statuses, and RFC 9457 problem-details bodies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from pricing_core.errors import (
+    Conflict,
+    CurrencyMismatch,
+    Forbidden,
+    InvalidRequest,
+    NoMarketData,
+    NotAuthenticated,
+    NotFound,
+    PercentileUnavailable,
+    PricingError,
+    ServiceUnavailable,
+    TooManyAttempts,
+    UnknownArea,
+    UnknownSource,
+)
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "STATUS_BY_ERROR", "problem"]
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://job-pricing.dev/problems/"  # a stable identifier, not fetched
+log = logging.getLogger("pricing_api")
+
+# Most specific first: the first class an error is an instance of decides its status.
+STATUS_BY_ERROR: tuple[tuple[type[PricingError], int], ...] = (
+    (TooManyAttempts, 429),
+    (NotAuthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (InvalidRequest, 422),
+    (UnknownArea, 422),
+    (UnknownSource, 422),
+    (PercentileUnavailable, 422),
+    (CurrencyMismatch, 422),
+    (NoMarketData, 422),
+    (ServiceUnavailable, 503),
+    (PricingError, 400),
+)
+TITLES = {
+    400: "Bad request",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    body = {
+        "type": TYPE_BASE + code,
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    headers = {}
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="job-pricing"'
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def status_for(error: PricingError) -> int:
+    return next(status for kind, status in STATUS_BY_ERROR if isinstance(error, kind))
+
+
+def _domain(_: Request[Any, Any, Any], error: PricingError) -> Response[dict[str, Any]]:
+    extra = dict(error.details)
+    if isinstance(error, InvalidRequest):
+        extra["errors"] = [{"field": error.field, "message": error.problem}]
+    return problem(status_for(error), error.code, error.message, **extra)
+
+
+def _validation(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
+    errors = []
+    for item in error.extra if isinstance(error.extra, list) else []:
+        if isinstance(item, dict):
+            field = str(item.get("key") or item.get("source") or "body")
+            errors.append({"field": field, "message": str(item.get("message", "invalid"))})
+    detail = errors[0]["message"] if len(errors) == 1 else (error.detail or "invalid request")
+    return problem(400, "invalid_request", detail, errors=errors)
+
+
+def _http(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
+    status = error.status_code
+    code = TITLES.get(status, "error").lower().replace(" ", "_")
+    extra: dict[str, Any] = {}
+    if error.headers and "Retry-After" in error.headers:
+        extra["retry_after"] = int(error.headers["Retry-After"])
+    return problem(status, code, error.detail or TITLES.get(status, "error"), **extra)
+
+
+def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    # The trace goes to the log (and error reporting), never to the caller.
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    PricingError: _domain,
+    ValidationException: _validation,
+    HTTPException: _http,
+    Exception: _unexpected,
+}

@@ -1,0 +1,84 @@
+"""Deny by default: every route declares a permission, `authenticated`, or `public`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from pricing_core.access.model import Principal
+from pricing_core.access.roles import Permission
+from pricing_core.errors import Forbidden, NotAuthenticated
+
+__all__ = [
+    "AUTHENTICATED",
+    "PUBLIC",
+    "Authenticator",
+    "DenialRecorder",
+    "declared",
+    "needs",
+    "permission_guard",
+]
+
+PUBLIC = {"public": True}
+AUTHENTICATED = {"authenticated": True}
+
+Authenticator = Callable[[str | None, str | None, dict[str, str]], Principal]
+"""(bearer token, API key, request info) → Principal, or NotAuthenticated."""
+DenialRecorder = Callable[[Principal, Permission, str, dict[str, str]], None]
+
+
+def needs(permission: Permission) -> dict[str, Any]:
+    """The `opt` of a route that requires `permission`."""
+    return {"permission": permission}
+
+
+def declared(opt: dict[str, Any]) -> bool:
+    return bool(opt.get("public") or opt.get("authenticated") or opt.get("permission"))
+
+
+def request_info(connection: ASGIConnection[Any, Any, Any, Any]) -> dict[str, str]:
+    return {
+        "ip": getattr(connection.state, "client_ip", "")
+        or (connection.client.host if connection.client else ""),
+        "user_agent": connection.headers.get("user-agent", "")[:300],
+        "request_id": getattr(connection.state, "request_id", ""),
+        "route": connection.scope.get("path_template", connection.url.path),
+    }
+
+
+def _credentials(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str | None, str | None]:
+    header = connection.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    bearer = value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    return bearer, connection.headers.get("x-api-key") or None
+
+
+def permission_guard(authenticate: Authenticator, record_denial: DenialRecorder) -> Any:
+    """The app-wide guard: authenticate unless public, then check the declared permission."""
+
+    async def guard(
+        connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+    ) -> None:
+        opt = handler.opt
+        if opt.get("public"):
+            return
+        if not declared(opt):
+            raise Forbidden("this route declares no permission: denied by default")
+        bearer, api_key = _credentials(connection)
+        if bearer is None and api_key is None:
+            raise NotAuthenticated()
+        info = request_info(connection)
+        principal = await anyio.to_thread.run_sync(authenticate, bearer, api_key, info)
+        connection.state.principal = principal
+        permission = opt.get("permission")
+        if permission is not None and not principal.can(permission):
+            await anyio.to_thread.run_sync(
+                record_denial, principal, permission, info["route"], info
+            )
+            raise Forbidden(f"your role {principal.role} lacks {permission}")
+
+    return guard

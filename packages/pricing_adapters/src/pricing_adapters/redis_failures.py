@@ -1,0 +1,81 @@
+"""Login failures counted in Redis: one sorted set per key, a sliding window, MULTI/EXEC."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import redis
+
+from pricing_core.access.ports import FailureCounter
+from pricing_core.errors import CounterStoreUnavailable
+
+__all__ = ["RedisFailureCounter"]
+
+
+def _ms(instant: datetime) -> int:
+    return int(instant.timestamp() * 1000)
+
+
+class RedisFailureCounter(FailureCounter):
+    """Each failure is a member scored by its time in ms; members older than `window` are
+    trimmed inside the same MULTI/EXEC as the read or write, so every API process sees one
+    count. `window` must equal the throttle policy's window.
+
+    Keys are hashed: they hold an email or an address as typed, which need not sit in Redis
+    in clear, and whose length the client chooses. Redis errors raise
+    CounterStoreUnavailable for the use case's policy to handle.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        window: timedelta = timedelta(minutes=15),
+        prefix: str = "pricing:failures:",
+    ) -> None:
+        if window <= timedelta(0):
+            raise ValueError(f"window must be positive, got {window}")
+        self._client = client
+        self._window_ms = int(window.total_seconds() * 1000)
+        self._window = timedelta(milliseconds=self._window_ms)
+        self._prefix = prefix
+
+    def _key(self, key: str) -> str:
+        return self._prefix + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def failures(self, key: str, now: datetime) -> tuple[int, datetime | None]:
+        name = self._key(key)
+        try:
+            pipe = self._client.pipeline(transaction=True)
+            pipe.zremrangebyscore(name, "-inf", _ms(now) - self._window_ms)
+            pipe.zcard(name)
+            pipe.zrange(name, 0, 0, withscores=True)
+            _, count, oldest = pipe.execute()
+        except redis.RedisError as error:
+            raise CounterStoreUnavailable(f"failure counter: {type(error).__name__}") from error
+        if not count:
+            return 0, None
+        oldest_at = datetime.fromtimestamp(oldest[0][1] / 1000, UTC)
+        return int(count), oldest_at + self._window
+
+    def add_failure(self, key: str, now: datetime) -> None:
+        name = self._key(key)
+        stamp = _ms(now)
+        try:
+            pipe = self._client.pipeline(transaction=True)
+            pipe.zremrangebyscore(name, "-inf", stamp - self._window_ms)
+            # A random suffix keeps two failures in the same millisecond apart.
+            pipe.zadd(name, {f"{stamp}:{secrets.token_hex(6)}": stamp})
+            # Relative expiry (Redis's clock): the set goes once its newest failure is old.
+            pipe.pexpire(name, self._window_ms)
+            pipe.execute()
+        except redis.RedisError as error:
+            raise CounterStoreUnavailable(f"failure counter: {type(error).__name__}") from error
+
+    def clear(self, key: str) -> None:
+        try:
+            self._client.delete(self._key(key))
+        except redis.RedisError as error:
+            raise CounterStoreUnavailable(f"failure counter: {type(error).__name__}") from error

@@ -1,0 +1,145 @@
+"""Password change, role change and deactivation: each ends the user's sessions."""
+
+from __future__ import annotations
+
+import pytest
+
+from pricing_core.access.model import Principal, TokenPair, User
+from pricing_core.access.roles import Role
+from pricing_core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    InvalidToken,
+    NotAuthenticated,
+    NotFound,
+    TooManyAttempts,
+)
+from tests.service.access.conftest import INFO, USER_PASSWORD, World
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def dead(world: World, pair: TokenPair) -> None:
+    with pytest.raises(InvalidToken):
+        world.authenticate(pair.access_token, INFO)
+    with pytest.raises(InvalidToken):
+        world.refresh(pair.refresh_token, INFO)
+
+
+def test_changing_the_password_ends_every_session(world: World, user: User) -> None:
+    here = world.login(user.email, USER_PASSWORD, INFO)
+    elsewhere = world.login(user.email, USER_PASSWORD, INFO)
+    principal = world.authenticate(here.access_token, INFO)
+    fresh = world.change_password(principal, USER_PASSWORD, NEW_PASSWORD, INFO)
+    dead(world, here)
+    dead(world, elsewhere)
+    assert world.authenticate(fresh.access_token, INFO).user_id == user.id  # same second
+    world.refresh(fresh.refresh_token, INFO)
+    with pytest.raises(NotAuthenticated):
+        world.login(user.email, USER_PASSWORD, INFO)
+    world.login(user.email, NEW_PASSWORD, INFO)
+    assert [e.outcome for e in world.events("password_change")] == ["success"]
+
+
+def test_a_wrong_current_password_is_refused_and_counted(world: World, user: User) -> None:
+    principal = world.principal(user)
+    for _ in range(5):
+        with pytest.raises(InvalidRequest) as caught:
+            world.change_password(principal, "wrong", NEW_PASSWORD, INFO)
+        assert caught.value.field == "current_password"
+    with pytest.raises(TooManyAttempts):
+        world.change_password(principal, USER_PASSWORD, NEW_PASSWORD, INFO)
+    with pytest.raises(TooManyAttempts):
+        world.login(user.email, USER_PASSWORD, INFO)
+
+
+@pytest.mark.parametrize(
+    ("new", "reason"),
+    [("fourteen chars", "at least 15"), ("Password123456789", "too common"),
+     ("jane.doe-was-here-2024", "email"), ("acme payroll admin", "company")],
+)  # fmt: skip
+def test_the_new_password_meets_the_policy(world: World, user: User, new: str, reason: str) -> None:
+    principal = world.principal(user)
+    with pytest.raises(InvalidRequest, match=reason):
+        world.change_password(principal, USER_PASSWORD, new, INFO)
+    world.authenticate(world.login(user.email, USER_PASSWORD, INFO).access_token, INFO)
+
+
+def test_changing_a_role_ends_the_users_sessions(world: World, admin: User, user: User) -> None:
+    pair = world.login(user.email, USER_PASSWORD, INFO)
+    changed = world.change_role(world.principal(admin), user.id, "HR_MANAGER", INFO)
+    assert changed.role is Role.HR_MANAGER
+    dead(world, pair)
+    again = world.login(user.email, USER_PASSWORD, INFO)
+    assert world.authenticate(again.access_token, INFO).role is Role.HR_MANAGER
+    (event,) = world.events("role_change")
+    assert event.detail == {"from": "HR_ANALYST", "to": "HR_MANAGER"}
+
+
+def test_role_changes_need_manage_roles_and_not_your_own(
+    world: World, admin: User, user: User
+) -> None:
+    with pytest.raises(Forbidden):
+        world.change_role(world.principal(user), admin.id, "VIEWER", INFO)
+    acting = world.principal(admin)
+    with pytest.raises(Conflict):
+        world.change_role(acting, admin.id, "VIEWER", INFO)
+    with pytest.raises(InvalidRequest):
+        world.change_role(acting, user.id, "ROOT", INFO)
+    with pytest.raises(NotFound):
+        world.change_role(acting, "no-such-id", "VIEWER", INFO)
+
+
+def test_nobody_grants_above_their_own_role(
+    world: World, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only ADMIN holds MANAGE_ROLES today; lend it to a manager to see the rank rule.
+    monkeypatch.setattr(Principal, "can", lambda self, permission: True)
+    manager = Principal(role=Role.HR_MANAGER, user_id="m1")
+    with pytest.raises(Forbidden, match="above your own"):
+        world.change_role(manager, user.id, "ADMIN", INFO)
+    world.change_role(manager, user.id, "HR_MANAGER", INFO)
+    boss = world.add_user("boss@acme.test", role=Role.ADMIN)
+    with pytest.raises(Forbidden, match="above your own"):
+        world.change_role(manager, boss.id, "VIEWER", INFO)
+
+
+def test_deactivation_ends_sessions_and_logins(world: World, admin: User, user: User) -> None:
+    pair = world.login(user.email, USER_PASSWORD, INFO)
+    changed = world.deactivate(world.principal(admin), user.id, INFO)
+    assert not changed.active
+    dead(world, pair)
+    with pytest.raises(NotAuthenticated, match="invalid email or password"):
+        world.login(user.email, USER_PASSWORD, INFO)
+    assert world.users.get(user.id) is not None  # the account and its history stay
+    assert [e.target_id for e in world.events("user_deactivate")] == [user.id]
+
+
+def test_nobody_deactivates_themselves(world: World, admin: User) -> None:
+    with pytest.raises(Conflict):
+        world.deactivate(world.principal(admin), admin.id, INFO)
+    with pytest.raises(Forbidden):
+        world.deactivate(Principal(role=Role.HR_MANAGER, user_id="m"), admin.id, INFO)
+
+
+def test_a_demoted_or_deactivated_user_loses_keys_above_them(world: World, admin: User) -> None:
+    other = world.add_user("second.admin@acme.test", role=Role.ADMIN)
+    acting_other = Principal(role=Role.ADMIN, user_id=other.id)
+    _high, high_raw = world.create_key(acting_other, "etl", "ADMIN", INFO)
+    _low, low_raw = world.create_key(acting_other, "dash", "VIEWER", INFO)
+    acting = world.principal(admin)
+    world.change_role(acting, other.id, "HR_MANAGER", INFO)
+    with pytest.raises(InvalidToken):
+        world.authenticate(high_raw, INFO)
+    assert world.authenticate(low_raw, INFO).role is Role.VIEWER
+    world.deactivate(acting, other.id, INFO)
+    with pytest.raises(InvalidToken):
+        world.authenticate(low_raw, INFO)
+    reasons = [e.detail["reason"] for e in world.events("apikey_revoke")]
+    assert reasons == ["creator_lost_role", "creator_lost_role"]
+
+
+def test_an_api_key_has_no_password_to_change(world: World) -> None:
+    with pytest.raises(Forbidden):
+        world.change_password(Principal(role=Role.ADMIN, api_key_id="k"), "a", "b", INFO)
