@@ -69,7 +69,7 @@ REQUESTS = {
 
 def outcome(container: Container, fields: dict[str, Any]) -> dict[str, Any]:
     try:
-        result = container.price_job(PricingRequest(**fields), container.policy)
+        result = container.price_job(PricingRequest(**fields), container.policies.current())
     except PricingError as error:
         return {"error": error.as_dict()}
     return result_as_json(result)

@@ -32,7 +32,7 @@ def price_san_jose_developers(container: Container) -> Any:
     request = PricingRequest(
         matches=[Match(source=OEWS, job_code="15-1252")], area="0041940", pricing_date=EFFECTIVE
     )
-    return container.price_job(request, container.policy)
+    return container.price_job(request, container.policies.current())
 
 
 def assert_prices_out_of_the_box(container: Container) -> None:

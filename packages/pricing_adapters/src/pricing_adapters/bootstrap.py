@@ -13,6 +13,7 @@ from pricing_adapters.access_wiring import AccessServices, build_access
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.memory import InMemoryMarketRepository
+from pricing_adapters.policy_memory import InMemoryPolicyStore
 from pricing_adapters.settings import Settings
 from pricing_adapters.sql.engine import make_engine
 from pricing_adapters.sql.loader import SqlMarketLoader
@@ -25,6 +26,7 @@ from pricing_core.matching.model import Occupation
 from pricing_core.matching.service import TitleMatcher
 from pricing_core.ports import Clock
 from pricing_core.pricing.policy import PricingPolicy
+from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.service import PriceJob
 
 __all__ = ["MEMORY_URL", "Container", "ReleaseLoader", "build_container"]
@@ -49,7 +51,8 @@ class Container:
     market: MarketReader
     market_admin: MarketAdmin
     market_loader: ReleaseLoader
-    policy: PricingPolicy
+    # The policy in force is `policies.current()`: administrators edit it, versions are kept.
+    policies: PolicyStore
     price_job: PriceJob
     # Built on first use: only title matching needs it, and it costs an index build.
     title_matcher: Callable[[], TitleMatcher]
@@ -99,7 +102,7 @@ def build_container(
         market=market,
         market_admin=admin,
         market_loader=loader,
-        policy=policy or PricingPolicy(),
+        policies=InMemoryPolicyStore(initial=policy or PricingPolicy()),
         price_job=PriceJob(market=market),
         title_matcher=matcher,
         access=build_access(settings, engine, clock),

@@ -74,7 +74,7 @@ def price_command(
                 positioning=positioning,
                 spread=spread,
                 aging_rate=aging_rate,
-                policy=services.policy,
+                policy=services.policies.current(),
             )
             result = matched.result
         else:
@@ -89,7 +89,7 @@ def price_command(
                 spread=spread,
                 aging_rate=aging_rate,
             )
-            result = services.price_job(request, services.policy)
+            result = services.price_job(request, services.policies.current())
     if as_json:
         payload = result_as_json(result)
         if matched is not None:

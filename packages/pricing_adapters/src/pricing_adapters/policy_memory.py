@@ -1,0 +1,38 @@
+"""The pricing policy kept in memory: the embedded default with no database."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+
+import attrs
+
+from pricing_core.pricing.policy import PricingPolicy
+from pricing_core.pricing.ports import PolicyRecord, PolicyStore
+
+__all__ = ["InMemoryPolicyStore"]
+
+
+@attrs.define
+class InMemoryPolicyStore(PolicyStore):
+    """Saved versions in a list; `initial` is in force until the first save."""
+
+    initial: PricingPolicy = attrs.field(factory=PricingPolicy)
+    _records: list[PolicyRecord] = attrs.field(factory=list)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    def current(self) -> PricingPolicy:
+        with self._lock:
+            return self._records[-1].policy if self._records else self.initial
+
+    def save(self, policy: PricingPolicy, *, saved_at: datetime, saved_by: str) -> PricingPolicy:
+        with self._lock:
+            latest = (self._records[-1].policy if self._records else self.initial).version
+            stored = attrs.evolve(policy, version=latest + 1)
+            self._records.append(PolicyRecord(policy=stored, saved_at=saved_at, saved_by=saved_by))
+            return stored
+
+    def history(self) -> Sequence[PolicyRecord]:
+        with self._lock:
+            return list(reversed(self._records))
