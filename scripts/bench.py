@@ -74,7 +74,7 @@ def price_latency(samples: int = 3000) -> dict[str, float]:
         )
         start = time.perf_counter()
         with contextlib.suppress(PricingError):
-            container.price_job(request, container.policy)
+            container.price_job(request, container.policies.current())
         timings.append((time.perf_counter() - start) * 1000)
     return {
         "samples": samples,

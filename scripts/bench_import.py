@@ -106,7 +106,7 @@ def price_latency(url: str, samples: int = 2000) -> tuple[float, float]:
         )
         started = time.perf_counter()
         with contextlib.suppress(PricingError):
-            container.price_job(request, container.policy)
+            container.price_job(request, container.policies.current())
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return statistics.median(timings), timings[int(0.99 * len(timings))]

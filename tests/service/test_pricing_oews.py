@@ -35,7 +35,7 @@ def price(
     request = PricingRequest(
         matches=[Match(source="oews-2025", job_code=job)], area=area, pricing_date=when, **options
     )
-    return container.price_job(request, container.policy)
+    return container.price_job(request, container.policies.current())
 
 
 def cents(result: PricingResult) -> dict[str, float]:
