@@ -83,6 +83,9 @@ class Authenticate:
             Outcome.FAILURE,
             info,
             actor=actor,
+            # The credential is the target: its kind, and the account or key it claimed.
+            target_type=kind,
+            target_id=actor or "unknown",
             detail={"kind": kind, "reason": reason},
         )
         raise InvalidToken(reason)

@@ -1,0 +1,106 @@
+"""`/api/v1/audit-logs`: the append-only audit log, filtered and paged (VIEW_SYSTEM_LOGS).
+
+There is no route that changes or removes an entry.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, get
+from litestar.params import FromQuery
+
+from pricing_api.http.schemas import Caller, Limit, Offset, Services, problems
+from pricing_api.http.security import needs
+from pricing_core.access.model import AuditEvent, AuditQuery, Outcome
+from pricing_core.access.roles import Permission
+
+__all__ = ["AuditEventOut", "AuditLogsController", "AuditPage"]
+
+
+class AuditEventOut(msgspec.Struct):
+    id: int | None
+    at: datetime
+    actor: str | None
+    action: str
+    target_type: str
+    target_id: str
+    outcome: Outcome
+    ip: str
+    user_agent: str
+    request_id: str
+    detail: dict[str, Any]
+
+
+class AuditPage(msgspec.Struct):
+    """One page of events, newest first, and how many match the filters in all."""
+
+    items: list[AuditEventOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def _out(event: AuditEvent) -> AuditEventOut:
+    return AuditEventOut(
+        id=event.id,
+        at=event.at,
+        actor=event.actor,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        outcome=event.outcome,
+        ip=event.ip,
+        user_agent=event.user_agent,
+        request_id=event.request_id,
+        detail={str(k): v for k, v in event.detail.items()},
+    )
+
+
+def _utc(instant: datetime | None) -> datetime | None:
+    """A time without an offset is read as UTC, the log's own zone."""
+    if instant is None or instant.tzinfo is not None:
+        return instant
+    return instant.replace(tzinfo=UTC)
+
+
+class AuditLogsController(Controller):
+    path = "/api/v1/audit-logs"
+    tags = ("audit",)
+
+    @get(
+        "/",
+        opt=needs(Permission.VIEW_SYSTEM_LOGS),
+        sync_to_thread=True,
+        summary="Audit events, newest first; `since` is inclusive and `until` exclusive",
+        responses=problems(400, 401, 403, 503),
+    )
+    def list_events(
+        self,
+        services: Services,
+        principal: Caller,
+        actor: FromQuery[str | None] = None,
+        action: FromQuery[str | None] = None,
+        target_type: FromQuery[str | None] = None,
+        target_id: FromQuery[str | None] = None,
+        outcome: FromQuery[Outcome | None] = None,
+        since: FromQuery[datetime | None] = None,
+        until: FromQuery[datetime | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> AuditPage:
+        query = AuditQuery(
+            actor=actor,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            outcome=outcome,
+            since=_utc(since),
+            until=_utc(until),
+            offset=offset,
+            limit=limit,
+        )
+        events, total = services.access.read_audit(principal, query)
+        return AuditPage(items=[_out(e) for e in events], total=total, limit=limit, offset=offset)

@@ -1,0 +1,227 @@
+"""The access endpoints' bodies at the edge (msgspec), and the problem answers they document.
+
+Request bodies refuse unknown fields: a client that sends `role` to PUT /auth/me learns at
+once that it was not applied (400 naming the field) instead of believing it was.
+Response bodies are built field by field from the core's values, so a password hash, a
+refresh token hash or an API key hash has no way into an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar.datastructures import CacheControlHeader
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import QueryParameter, SkipValidation
+
+from pricing_adapters.bootstrap import Container
+from pricing_api.http.problems import PROBLEM_JSON
+from pricing_core.access.audit import RequestInfo
+from pricing_core.access.model import Principal, TokenPair, User
+from pricing_core.access.roles import Permission, Role
+
+__all__ = [
+    "MAX_BODY_BYTES",
+    "NO_STORE",
+    "Body",
+    "Caller",
+    "ChangePasswordBody",
+    "CreateUserBody",
+    "CreatedUserOut",
+    "Info",
+    "Limit",
+    "LoginBody",
+    "Offset",
+    "PermissionsOut",
+    "Problem",
+    "ProfileBody",
+    "RefreshBody",
+    "RegisterBody",
+    "RoleBody",
+    "Services",
+    "Text",
+    "TokensOut",
+    "UserOut",
+    "UserPage",
+    "created_user_out",
+    "permissions_out",
+    "problems",
+    "tokens_out",
+    "user_out",
+]
+
+# The largest body these endpoints need is a few hundred bytes; 16 KiB leaves room and
+# refuses (413) a flood before it is parsed.
+MAX_BODY_BYTES = 16 * 1024
+# Token and one-time secret answers must not be kept by caches (RFC 6749 §5.1).
+NO_STORE = CacheControlHeader(no_store=True)
+
+# The app's dependencies (context.py), taken as they are: they are built by the app, not
+# parsed from the request, and msgspec cannot (and need not) convert attrs services.
+Services = SkipValidation[Container]
+Caller = SkipValidation[Principal]
+Info = SkipValidation[RequestInfo]
+
+Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (at most 200).")]
+Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
+# Generous bounds: the use cases apply the real rules (and say why, with 422).
+Text = Annotated[str, msgspec.Meta(max_length=1024)]
+
+
+class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A request body: unknown fields are refused, not ignored."""
+
+
+class LoginBody(Body):
+    email: Text
+    password: Text
+
+
+class RegisterBody(Body):
+    email: Text
+    password: Text
+    name: Text = ""
+
+
+class RefreshBody(Body):
+    refresh_token: Text
+
+
+class ProfileBody(Body):
+    """What a user may change about themselves: their display name, nothing else."""
+
+    name: Text
+
+
+class ChangePasswordBody(Body):
+    current_password: Text
+    new_password: Text
+
+
+class CreateUserBody(Body):
+    """Without `password`, one is generated and answered once as `one_time_password`."""
+
+    email: Text
+    role: Role
+    name: Text = ""
+    password: Text | None = None
+
+
+class RoleBody(Body):
+    role: Role
+
+
+class TokensOut(msgspec.Struct):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+
+
+class UserOut(msgspec.Struct):
+    id: str
+    email: str
+    name: str
+    role: Role
+    active: bool
+    created_at: datetime
+
+
+class CreatedUserOut(UserOut):
+    """The new account; `one_time_password` is shown here once, or null if one was given."""
+
+    one_time_password: str | None = None
+
+
+class PermissionsOut(msgspec.Struct):
+    role: Role
+    permissions: list[Permission]
+
+
+class UserPage(msgspec.Struct):
+    """One page of accounts and how many there are in all."""
+
+    items: list[UserOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class FieldError(msgspec.Struct):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details, as problems.py writes them."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldError] | None = None
+    retry_after: int | None = None
+
+
+def tokens_out(pair: TokenPair) -> TokensOut:
+    return TokensOut(
+        access_token=pair.access_token,
+        refresh_token=pair.refresh_token,
+        token_type=pair.token_type,
+        expires_in=pair.expires_in,
+    )
+
+
+def _user_fields(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "active": user.active,
+        "created_at": user.created_at,
+    }
+
+
+def user_out(user: User) -> UserOut:
+    return UserOut(**_user_fields(user))
+
+
+def created_user_out(user: User, one_time_password: str | None) -> CreatedUserOut:
+    return CreatedUserOut(**_user_fields(user), one_time_password=one_time_password)
+
+
+def permissions_out(role: Role, held: Iterable[Permission]) -> PermissionsOut:
+    """The role's permissions in access.md's table order (the order Permission lists them)."""
+    order = list(Permission)
+    return PermissionsOut(role=role, permissions=sorted(held, key=order.index))
+
+
+_DESCRIPTIONS = {
+    400: "Malformed body or parameter, or an unknown field; `errors` names each one.",
+    401: "No credentials, or credentials that do not verify (one answer for every cause).",
+    403: "Authenticated, but the role lacks the permission this route declares.",
+    404: "No such object.",
+    409: "Conflicts with what is stored (an email taken, an action on your own account).",
+    413: f"Body larger than {MAX_BODY_BYTES} bytes.",
+    422: "A field breaks a rule (password policy, role name, page bounds); `errors` says why.",
+    429: "Too many attempts: retry after the `Retry-After` header's seconds.",
+    503: "A store needed to decide safely did not answer (revocation checks fail closed).",
+}
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problem-details answers a route can give."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=_DESCRIPTIONS[status],
+            media_type=PROBLEM_JSON,
+            generate_examples=False,
+        )
+        for status in sorted(set(statuses))
+    }
