@@ -10,7 +10,7 @@ from types import MappingProxyType
 import attrs
 
 from pricing_core.levels import Level
-from pricing_core.values import to_decimal
+from pricing_core.values import between, to_decimal
 
 __all__ = ["PricingPolicy", "Quality"]
 
@@ -125,7 +125,7 @@ class PricingPolicy:
         validator=_in_range(Decimal("0.01"), Decimal(100000)),
     )
     min_organizations: int = attrs.field(default=5, validator=attrs.validators.ge(0))
-    max_age_months: int = attrs.field(default=36, validator=attrs.validators.ge(1))
+    max_age_months: int = attrs.field(default=36, validator=between(1, 1200))
 
     def source_weight(self, source: str) -> Decimal:
         return self.source_weights.get(source, Decimal(1))
