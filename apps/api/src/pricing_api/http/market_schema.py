@@ -1,0 +1,200 @@
+"""The market data routes' answers at the edge: the structs that document them, and pages.
+
+Handlers answer the dicts of `pricing_api.market_views` (what the command line's `--json`
+prints); these structs describe those dicts for the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar.datastructures import UploadFile
+from litestar.params import Body, QueryParameter
+
+from pricing_core.market.model import AreaKind, MissingReason, PercentileKind, SourceKind
+
+__all__ = [
+    "AreaOut",
+    "AreaPage",
+    "CutOut",
+    "ImportReportOut",
+    "MatchLimit",
+    "MatchOut",
+    "OccupationPage",
+    "SourceOut",
+    "SourcePage",
+    "SurveyUpload",
+    "VersionPage",
+    "page",
+]
+
+MatchLimit = Annotated[
+    int, QueryParameter(ge=1, le=50, description="Candidates to rank (at most 50).")
+]
+
+
+def page(items: Sequence[Any], limit: int, offset: int) -> dict[str, Any]:
+    """One page of `items` and how many there are in all."""
+    return {
+        "items": list(items[offset : offset + limit]),
+        "total": len(items),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+class SourceOut(msgspec.Struct):
+    source: str
+    title: str
+    kind: SourceKind
+    active_version: str | None
+    rows: int
+    imported_at: datetime | None
+
+
+class SourcePage(msgspec.Struct):
+    items: list[SourceOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class VersionOut(msgspec.Struct):
+    version: str
+    active: bool
+    rows: int
+    sha256: str
+    imported_at: datetime
+    imported_by: str
+    status: str
+
+
+class VersionPage(msgspec.Struct):
+    """Newest first; `active` marks the one pricing reads."""
+
+    items: list[VersionOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class AreaOut(msgspec.Struct):
+    code: str
+    name: str
+    kind: AreaKind
+    parent: str | None
+
+
+class AreaPage(msgspec.Struct):
+    items: list[AreaOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class OccupationOut(msgspec.Struct):
+    job_code: str
+    title: str
+
+
+class OccupationPage(msgspec.Struct):
+    items: list[OccupationOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CandidateOut(msgspec.Struct):
+    job_code: str
+    title: str
+    score: float
+    reason: str
+
+
+class MatchOut(msgspec.Struct):
+    """Candidates best first; `level` is what the title's words imply, if anything."""
+
+    title: str
+    level: str | None
+    candidates: list[CandidateOut]
+
+
+class RowProblemOut(msgspec.Struct):
+    """`line` counts from 1 with the header as line 1; 0 is the file itself."""
+
+    line: int
+    column: str
+    value: str
+    reason: str
+
+
+class ImportReportOut(msgspec.Struct):
+    """`outcome` is `loaded` (a new active version) or `unchanged` (already the active one)."""
+
+    source: str
+    version: str
+    outcome: str
+    rows: int
+    seconds: float
+    rows_per_second: int
+    sha256: str
+    problem_count: int
+    problems: list[RowProblemOut]
+
+
+class PercentileOut(msgspec.Struct):
+    """`value`: a figure; `lower_bound`: at least `value` (null: at least the source's
+    `top_code`); `missing`: not published, and `reason` says why."""
+
+    state: PercentileKind
+    value: float | None
+    reason: MissingReason | None
+
+
+class CutRefArea(msgspec.Struct):
+    code: str
+    name: str
+
+
+class CutOut(msgspec.Struct):
+    """One stored cut as imported: annual figures before any factor of the rule book."""
+
+    source: str
+    version: str
+    job_code: str
+    area: CutRefArea
+    industry: str
+    currency: str
+    effective_date: date
+    percentiles: dict[str, PercentileOut]
+    employment: int | None
+    organizations: int | None
+    wage_rse: float | None
+    # The source's published top code: what a `lower_bound` percentile without a value means.
+    top_code: float | None
+
+
+def _bounded(low: int, high: int, description: str) -> tuple[msgspec.Meta, Any]:
+    # A form is a dataclass: msgspec enforces Meta, Litestar documents Body; say both.
+    return (
+        msgspec.Meta(min_length=low, max_length=high),
+        Body(min_length=low, max_length=high, description=description),
+    )
+
+
+@dataclass
+class SurveyUpload:
+    """The survey file and its import options (those of `pricing market import-survey`)."""
+
+    file: UploadFile
+    source: Annotated[str, *_bounded(1, 100, "e.g. mercer-2025")]
+    pay_period: Literal["annual", "monthly"] = "annual"
+    months_per_year: Annotated[
+        int, msgspec.Meta(ge=12, le=16), Body(ge=12, le=16, description="12 to 16.")
+    ] = 12
+    sheet: Annotated[str, *_bounded(1, 200, "XLSX: the sheet (default: the first).")] | None = None
+    label: Annotated[str, *_bounded(1, 100, "Default: the file name and checksum.")] | None = None

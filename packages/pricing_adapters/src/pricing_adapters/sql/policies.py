@@ -1,0 +1,62 @@
+"""The pricing policy's versions on SQL: one row per saved version, decimals kept exact."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Row, func, select
+from sqlalchemy.exc import IntegrityError
+
+from pricing_adapters.sql.tables import pricing_policies
+from pricing_core.errors import Conflict
+from pricing_core.pricing.policy import PricingPolicy
+from pricing_core.pricing.policy_json import policy_as_json, policy_from_json
+from pricing_core.pricing.ports import PolicyRecord, PolicyStore
+
+__all__ = ["SqlPolicyStore"]
+
+
+def _record(row: Row[Any]) -> PolicyRecord:
+    policy = policy_from_json(json.loads(row.policy), version=row.version)
+    return PolicyRecord(policy=policy, saved_at=row.saved_at, saved_by=row.saved_by)
+
+
+class SqlPolicyStore(PolicyStore):
+    """`initial` (the rule book's defaults unless given) is in force until the first save.
+
+    Every process reads the newest row, so a change is in force everywhere at once. Two saves
+    at the same moment cannot both take one version number: the second gets Conflict.
+    """
+
+    def __init__(self, engine: Engine, *, initial: PricingPolicy | None = None) -> None:
+        self._engine = engine
+        self._initial = initial or PricingPolicy()
+
+    def current(self) -> PricingPolicy:
+        newest = select(pricing_policies).order_by(pricing_policies.c.version.desc()).limit(1)
+        with self._engine.connect() as conn:
+            row = conn.execute(newest).first()
+        return self._initial if row is None else _record(row).policy
+
+    def save(self, policy: PricingPolicy, *, saved_at: datetime, saved_by: str) -> PricingPolicy:
+        text = json.dumps(policy_as_json(policy), sort_keys=True)
+        try:
+            with self._engine.begin() as conn:
+                latest = conn.execute(select(func.max(pricing_policies.c.version))).scalar()
+                version = max(latest or 0, self._initial.version) + 1
+                conn.execute(
+                    pricing_policies.insert().values(
+                        version=version, policy=text, saved_at=saved_at, saved_by=saved_by
+                    )
+                )
+        except IntegrityError:
+            raise Conflict("the pricing policy was changed meanwhile; try again") from None
+        return policy_from_json(json.loads(text), version=version)
+
+    def history(self) -> Sequence[PolicyRecord]:
+        query = select(pricing_policies).order_by(pricing_policies.c.version.desc())
+        with self._engine.connect() as conn:
+            return [_record(r) for r in conn.execute(query).all()]

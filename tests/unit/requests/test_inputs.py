@@ -1,0 +1,89 @@
+"""A saved request's inputs: a title or matches (never both), bounded text, and an exact
+JSON round trip so that re-pricing asks exactly what was asked."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from pricing_core.errors import InvalidRequest
+from pricing_core.levels import Level
+from pricing_core.pricing.model import Match
+from pricing_core.pricing.service import PriceJob
+from pricing_core.requests.inputs import PricingInputs, inputs_as_json, inputs_from_json
+from pricing_core.requests.pricer import PriceInputs
+from tests.unit.pricing.conftest import build_market, make_cut
+from tests.unit.requests.conftest import INPUTS, ListPolicyStore, TickingClock
+
+MATCH = Match(source="oews-2025", job_code="151252", quality="close", adjustment="0.05")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"area": "0041940"}, "title"),
+        ({"area": "0041940", "title": "Engineer", "matches": [MATCH]}, "title"),
+        ({"area": "0041940", "title": "   "}, "title"),
+        ({"area": "0041940", "title": "Line\nbreak"}, "title"),
+        ({"area": "0041940", "title": "x" * 201}, "title"),
+        ({"area": " ", "title": "Engineer"}, "area"),
+        ({"area": "0041940", "matches": [MATCH] * 21}, "matches"),
+        ({"area": "0041940", "title": "Engineer", "percentile": 95}, "percentile"),
+        ({"area": "0041940", "title": "Engineer", "level": "boss"}, "level"),
+        ({"area": "0041940", "title": "Engineer", "spread": "2.5"}, "spread"),
+        ({"area": "0041940", "title": "Engineer", "aging_rate": "0.9"}, "aging_rate"),
+        ({"area": "0041940", "title": "Engineer", "positioning": "-0.6"}, "positioning"),
+    ],
+)
+def test_bad_inputs_name_their_field(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        PricingInputs(**kwargs)
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        PricingInputs(title=" Senior Software Engineer ", area="San Jose"),
+        PricingInputs(
+            matches=[MATCH, Match(source="mercer-2025", job_code="ENG-3")],
+            area="0041940",
+            industry="511200",
+            pricing_date=date(2026, 2, 28),
+            percentile=60,
+            level=Level.SENIOR,
+            positioning="0.0125",
+            spread="0.45",
+            aging_rate="-0.01",
+        ),
+    ],
+)
+def test_the_json_form_reads_back_exactly(inputs: PricingInputs) -> None:
+    shown = inputs_as_json(inputs)
+    assert inputs_from_json(shown) == inputs
+    if inputs.matches:
+        assert shown["matches"][0] == {
+            "source": "oews-2025",
+            "job_code": "15-1252",
+            "quality": "close",
+            "adjustment": "0.05",
+        }
+        assert shown["positioning"] == "0.0125"
+        assert inputs_from_json(shown).positioning == Decimal("0.0125")
+    else:
+        assert (shown["title"], shown["matches"]) == ("Senior Software Engineer", None)
+
+
+def test_a_title_without_a_matcher_is_refused_naming_it() -> None:
+    price = PriceInputs(
+        price_job=PriceJob(market=build_market().add(make_cut())),
+        policies=ListPolicyStore(),
+        clock=TickingClock(),
+    )
+    with pytest.raises(InvalidRequest) as caught:
+        price(PricingInputs(title="Engineer", area="0041940"))
+    assert caught.value.field == "title"
+    assert price(INPUTS).policy_version == 1  # matches need no matcher
