@@ -84,6 +84,7 @@ def price_latency(samples: int = 3000) -> dict[str, float]:
 
 
 def main() -> int:
+    import bench_http
     import bench_import
     import bench_matching
 
@@ -94,6 +95,7 @@ def main() -> int:
     held_out = bench_matching.run(ROOT / "tests/data/job_titles.csv")
     dev = bench_matching.run(ROOT / "tests/data/job_titles_dev.csv")
     imports = bench_import.run()
+    http = bench_http.run()
     lines = [
         "# Benchmarks",
         "",
@@ -146,6 +148,7 @@ def main() -> int:
             f"| {f['price_p50_ms']:.2f} ms | {f['price_p99_ms']:.2f} ms |"
         )
     lines += ["", "Targets: the whole file in < 30 s on PostgreSQL; ≥ 0.7 × the plain load.", ""]
+    lines += bench_http.table(http)
     out = ROOT / "docs/benchmarks.md"
     out.write_text("\n".join(lines))
     print(out.read_text())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from litestar import Litestar, get
 from litestar.di import NamedDependency
 from litestar.testing import TestClient

@@ -20,7 +20,7 @@ from pricing_adapters.argon2_hasher import Argon2PasswordHasher
 from pricing_adapters.jwt_keys import load_or_create_local_key, parse_key_set
 from pricing_adapters.password_list import load_blocklist
 from pricing_adapters.pyjwt_tokens import PyJwtTokenCodec
-from pricing_adapters.redis_failures import RedisFailureCounter
+from pricing_adapters.redis_failures import FallbackFailureCounter, RedisFailureCounter
 from pricing_adapters.redis_revocations import RedisCachedRevocationStore
 from pricing_adapters.secrets import SystemSecrets
 from pricing_adapters.settings import Settings
@@ -113,7 +113,11 @@ def _stores(settings: Settings, engine: Engine | None, window: timedelta) -> _St
         else None
     )
     failures: FailureCounter = (
-        RedisFailureCounter(client, window=window) if client else InMemoryFailureCounter(window)
+        FallbackFailureCounter(
+            RedisFailureCounter(client, window=window), InMemoryFailureCounter(window)
+        )
+        if client
+        else InMemoryFailureCounter(window)
     )
     if engine is None:
         return _Stores(

@@ -14,10 +14,19 @@ from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.memory import InMemoryMarketRepository
 from pricing_adapters.policy_memory import InMemoryPolicyStore
+from pricing_adapters.prometheus_metrics import (
+    PrometheusMetrics,
+    build_metrics,
+    market_import_times,
+)
+from pricing_adapters.ratelimit_store import build_rate_limiter
+from pricing_adapters.requests_wiring import RequestServices, build_requests
 from pricing_adapters.settings import Settings
 from pricing_adapters.sql.engine import make_engine
 from pricing_adapters.sql.loader import SqlMarketLoader
 from pricing_adapters.sql.market import SqlMarketRepository
+from pricing_adapters.sql.policies import SqlPolicyStore
+from pricing_adapters.sql.timing import QueryTimer, install_timing
 from pricing_adapters.title_aliases import load_aliases
 from pricing_core.market.imports import ImportReport
 from pricing_core.market.model import Area
@@ -28,6 +37,7 @@ from pricing_core.ports import Clock
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.service import PriceJob
+from pricing_core.ratelimit.service import RateLimiter
 
 __all__ = ["MEMORY_URL", "Container", "ReleaseLoader", "build_container"]
 
@@ -57,7 +67,16 @@ class Container:
     # Built on first use: only title matching needs it, and it costs an index build.
     title_matcher: Callable[[], TitleMatcher]
     access: AccessServices
+    # Saved pricing requests, the recommendation workflow and the policy settings.
+    requests: RequestServices
+    # Request rate limits: Redis shared by every process, per-process memory while it is down.
+    rate_limiter: RateLimiter
+    # Every metric of the process: the port's calls (quote, rate_limit, limiter_degraded, …)
+    # and the HTTP edge's; `exposition()` is what /metrics answers.
+    metrics: PrometheusMetrics
     engine: Engine | None = None
+    # The engine's statement timing (`pricing db stats`); None on memory://.
+    query_timer: QueryTimer | None = None
 
 
 def _matcher_for(market: MarketReader, source: str) -> Callable[[], TitleMatcher]:
@@ -80,7 +99,9 @@ def build_container(
     Nothing connects here: the database is migrated and seeded by `prepare`.
     """
     clock = clock or SystemClock()
+    metrics = build_metrics(settings, clock)
     engine: Engine | None = None
+    timer: QueryTimer | None = None
     if settings.database_url == MEMORY_URL:
         memory = InMemoryMarketRepository(clock=clock)
         market: MarketReader = memory
@@ -88,23 +109,44 @@ def build_container(
         loader: ReleaseLoader = memory
     else:
         engine = make_engine(settings.database_url)
+        timer = install_timing(engine, slow_ms=settings.slow_query_ms, observer=metrics)
         reader = SqlMarketRepository(engine)
         sql_loader = SqlMarketLoader(engine, clock, reader)
         market, admin, loader = reader, sql_loader, sql_loader
+    metrics.track_market_data(lambda: market_import_times(market, admin))
     matcher = (
         (lambda: title_matcher)
         if title_matcher is not None
         else _matcher_for(market, settings.title_source)
     )
+    policies: PolicyStore = (
+        InMemoryPolicyStore(initial=policy or PricingPolicy())
+        if engine is None
+        else SqlPolicyStore(engine, initial=policy)
+    )
+    price_job = PriceJob(market=market)
+    access = build_access(settings, engine, clock)
     return Container(
         settings=settings,
         clock=clock,
         market=market,
         market_admin=admin,
         market_loader=loader,
-        policies=InMemoryPolicyStore(initial=policy or PricingPolicy()),
-        price_job=PriceJob(market=market),
+        policies=policies,
+        price_job=price_job,
         title_matcher=matcher,
-        access=build_access(settings, engine, clock),
+        access=access,
+        requests=build_requests(
+            engine=engine,
+            clock=clock,
+            access=access,
+            policies=policies,
+            price_job=price_job,
+            title_matcher=matcher,
+            title_source=settings.title_source,
+        ),
+        rate_limiter=build_rate_limiter(settings, clock),
+        metrics=metrics,
         engine=engine,
+        query_timer=timer,
     )

@@ -11,7 +11,7 @@ import redis
 from pricing_core.access.ports import FailureCounter
 from pricing_core.errors import CounterStoreUnavailable
 
-__all__ = ["RedisFailureCounter"]
+__all__ = ["FallbackFailureCounter", "RedisFailureCounter"]
 
 
 def _ms(instant: datetime) -> int:
@@ -79,3 +79,31 @@ class RedisFailureCounter(FailureCounter):
             self._client.delete(self._key(key))
         except redis.RedisError as error:
             raise CounterStoreUnavailable(f"failure counter: {type(error).__name__}") from error
+
+
+class FallbackFailureCounter(FailureCounter):
+    """Redis while it answers, this process's memory while it does not (access.md: limits
+    fall back to each process's own counter); login stays throttled either way."""
+
+    def __init__(self, primary: FailureCounter, fallback: FailureCounter) -> None:
+        self._primary = primary
+        self._fallback = fallback
+
+    def failures(self, key: str, now: datetime) -> tuple[int, datetime | None]:
+        try:
+            return self._primary.failures(key, now)
+        except CounterStoreUnavailable:
+            return self._fallback.failures(key, now)
+
+    def add_failure(self, key: str, now: datetime) -> None:
+        try:
+            self._primary.add_failure(key, now)
+        except CounterStoreUnavailable:
+            self._fallback.add_failure(key, now)
+
+    def clear(self, key: str) -> None:
+        self._fallback.clear(key)
+        try:
+            self._primary.clear(key)
+        except CounterStoreUnavailable:
+            return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,6 +46,81 @@ def _words(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(w.strip().lower() for w in (environ.get(name) or "").split(",") if w.strip())
 
 
+def _networks(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    found = []
+    for spec in (environ.get(name) or "").split(","):
+        if not spec.strip():
+            continue
+        try:
+            found.append(str(ipaddress.ip_network(spec.strip(), strict=False)))
+        except ValueError:
+            raise SettingsError(
+                f"{name}: {spec.strip()!r} is not an IP address or network"
+            ) from None
+    return tuple(found)
+
+
+RATE_LIMIT_NAMES = ("VIEWER", "HR_ANALYST", "HR_MANAGER", "ADMIN", "anonymous", "auth")
+
+
+def _rate_limits(environ: Mapping[str, str], name: str) -> tuple[tuple[str, int | None], ...]:
+    """`VIEWER=60,ADMIN=unlimited,anonymous=10`: each a whole number from 1, or unlimited."""
+    found: dict[str, int | None] = {}
+    for item in (environ.get(name) or "").split(","):
+        if not item.strip():
+            continue
+        who, _, raw = (part.strip() for part in item.partition("="))
+        who = who.upper() if who.upper() in RATE_LIMIT_NAMES else who.lower()
+        value = raw.lower()
+        if who not in RATE_LIMIT_NAMES or not (value == "unlimited" or value.isdigit()):
+            raise SettingsError(
+                f"{name} takes NAME=LIMIT pairs, NAME one of {', '.join(RATE_LIMIT_NAMES)} and "
+                f"LIMIT a whole number from 1 or 'unlimited'; got {item.strip()!r}"
+            )
+        if value != "unlimited" and not 1 <= int(value) <= 1_000_000_000:
+            raise SettingsError(f"{name}: {who} must be from 1 to 1000000000, got {raw!r}")
+        found[who] = None if value == "unlimited" else int(value)
+    return tuple(found.items())
+
+
+LOG_FORMATS = ("auto", "json", "console")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    for choice in choices:
+        if raw.lower() == choice.lower():
+            return choice
+    raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+
+
+def _fraction(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(f"{name} must be a number from 0 to 1, got {raw!r}")
+    return value
+
+
+def _metrics_dir(environ: Mapping[str, str]) -> Path | None:
+    """PRICING_METRICS_DIR, or prometheus_client's own PROMETHEUS_MULTIPROC_DIR; not both."""
+    ours = (environ.get("PRICING_METRICS_DIR") or "").strip()
+    theirs = (environ.get("PROMETHEUS_MULTIPROC_DIR") or "").strip()
+    if ours and theirs and Path(ours) != Path(theirs):
+        raise SettingsError(
+            f"PRICING_METRICS_DIR ({ours}) and PROMETHEUS_MULTIPROC_DIR ({theirs}) differ"
+        )
+    return Path(ours or theirs) if ours or theirs else None
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Everything the composition root needs; documented in the README's settings table."""
@@ -64,6 +140,22 @@ class Settings:
     password_context_words: tuple[str, ...] = ()
     registration_enabled: bool = False
     registration_domains: tuple[str, ...] = ()
+    # Rate limits (access.md): proxies whose X-Forwarded-For is believed, and overrides of
+    # the policy's numbers; see the README's settings table.
+    trusted_proxies: tuple[str, ...] = ()
+    rate_limit_enabled: bool = True
+    rate_limits: tuple[tuple[str, int | None], ...] = ()
+    rate_limit_window: int = 3600
+    rate_limit_auth_window: int = 60
+    rate_limit_prefix: str = "pricing:ratelimit"
+    # Observability: error reports, logs, statement timing and metrics across processes.
+    sentry_dsn: str | None = attrs.field(default=None, repr=False)
+    sentry_traces_sample_rate: float = 0.0
+    log_format: str = "auto"  # auto: JSON in production, readable text elsewhere
+    log_level: str = "INFO"
+    slow_query_ms: int = 100
+    metrics_dir: Path | None = None  # prometheus multiprocess mode when set
+    query_stats_dir: Path | None = None  # None: data_dir / "query-stats"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,4 +180,27 @@ class Settings:
             password_context_words=_words(environ, "PRICING_PASSWORD_CONTEXT_WORDS"),
             registration_enabled=_flag(environ, "PRICING_REGISTRATION_ENABLED", False),
             registration_domains=_words(environ, "PRICING_REGISTRATION_DOMAINS"),
+            trusted_proxies=_networks(environ, "PRICING_TRUSTED_PROXIES"),
+            rate_limit_enabled=_flag(environ, "PRICING_RATE_LIMIT_ENABLED", True),
+            rate_limits=_rate_limits(environ, "PRICING_RATE_LIMITS"),
+            rate_limit_window=_integer(environ, "PRICING_RATE_LIMIT_WINDOW", 3600, 1, 86400),
+            rate_limit_auth_window=_integer(
+                environ, "PRICING_RATE_LIMIT_AUTH_WINDOW", 60, 1, 86400
+            ),
+            rate_limit_prefix=environ.get("PRICING_RATE_LIMIT_PREFIX") or "pricing:ratelimit",
+            sentry_dsn=environ.get("PRICING_SENTRY_DSN") or None,
+            sentry_traces_sample_rate=_fraction(
+                environ,
+                "PRICING_SENTRY_TRACES_SAMPLE_RATE",
+                0.1 if (environ.get("PRICING_ENVIRONMENT") or "") == "production" else 0.0,
+            ),
+            log_format=_choice(environ, "PRICING_LOG_FORMAT", LOG_FORMATS, "auto"),
+            log_level=_choice(environ, "PRICING_LOG_LEVEL", LOG_LEVELS, "INFO"),
+            slow_query_ms=_integer(environ, "PRICING_SLOW_QUERY_MS", 100, 0, 3_600_000),
+            metrics_dir=_metrics_dir(environ),
+            query_stats_dir=(
+                Path(environ["PRICING_QUERY_STATS_DIR"])
+                if environ.get("PRICING_QUERY_STATS_DIR")
+                else None
+            ),
         )

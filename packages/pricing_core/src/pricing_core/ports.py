@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Protocol
 
-__all__ = ["Clock"]
+__all__ = ["Clock", "Metrics"]
 
 
 class Clock(Protocol):
@@ -17,4 +17,36 @@ class Clock(Protocol):
 
     def today(self) -> date:
         """Today's date in UTC."""
+        ...
+
+
+class Metrics(Protocol):
+    """What the use cases report for operations (Prometheus behind it); calls never raise.
+
+    Label values must come from small fixed sets (a confidence label, an outcome, a job
+    name): every distinct value is a time series kept forever.
+    """
+
+    def quote(self, confidence: str) -> None:
+        """A price was quoted, with its confidence label (`high`, `medium`, `low`)."""
+        ...
+
+    def rate_limit(self, outcome: str) -> None:
+        """A rate-limit decision: `allowed` or `limited` (or another short, fixed word)."""
+        ...
+
+    def limiter_degraded(self, degraded: bool) -> None:
+        """The shared counter store stopped answering (True) or answers again (False)."""
+        ...
+
+    def login_failed(self) -> None:
+        """A login was refused (wrong credentials, unknown account, locked, inactive)."""
+        ...
+
+    def task(self, name: str, status: str, seconds: float) -> None:
+        """A background job `name` finished with `status` (`succeeded`, `failed`, `retried`)."""
+        ...
+
+    def backup_verified(self, ok: bool, at: datetime) -> None:
+        """A backup check finished at `at`: `ok` when the backup passed every check."""
         ...

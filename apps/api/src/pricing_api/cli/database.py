@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from pricing_adapters.sql.migrate import current_revision, head_revision, upgrade
 from pricing_api.cli.common import container, emit_json
+from pricing_api.cli.dbstats import db_stats
 
 __all__ = ["database"]
 
@@ -14,6 +15,9 @@ __all__ = ["database"]
 @click.group("db")
 def database() -> None:
     """The database behind PRICING_DATABASE_URL (SQLite by default, or PostgreSQL)."""
+
+
+database.add_command(db_stats)
 
 
 def _engine(ctx: click.Context) -> Engine:

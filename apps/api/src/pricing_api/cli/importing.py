@@ -23,8 +23,8 @@ from pricing_adapters.importers.areas_csv import open_areas
 from pricing_adapters.importers.bls_flat import open_bls_flat
 from pricing_adapters.importers.oews_sqlite import open_oews_sqlite
 from pricing_adapters.importers.records import ReleaseFile
-from pricing_adapters.importers.survey import open_survey
 from pricing_api.cli.common import EXIT_FAILED, container, emit_json, reporting_errors
+from pricing_api.market_views import import_report_json, open_survey_file, problem_json
 from pricing_core.market.imports import ImportOutcome, ImportReport, ProblemLog
 
 __all__ = ["import_areas", "import_oews", "import_survey"]
@@ -65,22 +65,7 @@ def _problems_out(problems: ProblemLog | ImportReport) -> None:
 def report_out(report: ImportReport, as_json: bool) -> None:
     """The import's figures; a rejected import lists its problems and exits non-zero."""
     if as_json:
-        emit_json(
-            {
-                "source": report.source,
-                "version": report.version,
-                "outcome": str(report.outcome),
-                "rows": report.rows,
-                "seconds": round(report.seconds, 3),
-                "rows_per_second": round(report.rows_per_second),
-                "sha256": report.sha256,
-                "problem_count": report.problem_count,
-                "problems": [
-                    {"line": p.line, "column": p.column, "value": p.value, "reason": p.reason}
-                    for p in report.problems
-                ],
-            }
-        )
+        emit_json(import_report_json(report))
     elif report.outcome is ImportOutcome.UNCHANGED:
         click.echo(
             f"{report.source}: unchanged — this file (sha256 {report.sha256[:12]}) is already "
@@ -178,17 +163,17 @@ def import_survey(
     as_json: bool,
 ) -> None:
     """Import a purchased salary survey (CSV or XLSX, Mercer-style columns)."""
-    known = {a.code for a in container(ctx).market.areas()}
+    services = container(ctx)
     _load(
         ctx,
-        lambda advance: open_survey(
+        lambda advance: open_survey_file(
+            services,
             path,
             source=source,
-            known_areas=known,
-            pay_period_default=pay_period,
+            pay_period=pay_period,
             months_per_year=months_per_year,
-            label=label,
             sheet=sheet,
+            label=label,
             progress=advance,
         ),
         path,
@@ -212,10 +197,7 @@ def import_areas(ctx: click.Context, path: Path, as_json: bool) -> None:
                 {
                     "outcome": "rejected",
                     "problem_count": problems.count,
-                    "problems": [
-                        {"line": p.line, "column": p.column, "value": p.value, "reason": p.reason}
-                        for p in problems.problems
-                    ],
+                    "problems": [problem_json(p) for p in problems.problems],
                 }
             )
         else:

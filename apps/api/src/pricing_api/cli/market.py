@@ -6,6 +6,7 @@ import click
 
 from pricing_api.cli.common import container, emit_json, reporting_errors
 from pricing_api.cli.importing import import_areas, import_oews, import_survey
+from pricing_api.market_views import sources_json, version_json
 from pricing_core.errors import UnknownSource
 
 __all__ = ["market"]
@@ -21,20 +22,7 @@ def market() -> None:
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
     """Every loaded source with its active version."""
-    services = container(ctx)
-    listed = []
-    for source in services.market.sources():
-        active = next((v for v, on in services.market_admin.versions(source.name) if on), None)
-        listed.append(
-            {
-                "source": source.name,
-                "title": source.title,
-                "kind": str(source.kind),
-                "active_version": source.active_version,
-                "rows": active.rows if active else 0,
-                "imported_at": active.imported_at.isoformat() if active else None,
-            }
-        )
+    listed = sources_json(container(ctx))
     if as_json:
         emit_json(listed)
         return
@@ -59,20 +47,7 @@ def versions(ctx: click.Context, source: str, as_json: bool) -> None:
             raise UnknownSource(source)
         found = services.market_admin.versions(source)
     if as_json:
-        emit_json(
-            [
-                {
-                    "version": v.label,
-                    "active": on,
-                    "rows": v.rows,
-                    "sha256": v.sha256,
-                    "imported_at": v.imported_at.isoformat(),
-                    "imported_by": v.imported_by,
-                    "status": v.status,
-                }
-                for v, on in found
-            ]
-        )
+        emit_json([version_json(v, on) for v, on in found])
         return
     for v, on in found:
         mark = "*" if on else " "

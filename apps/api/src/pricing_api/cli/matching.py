@@ -7,25 +7,9 @@ from pathlib import Path
 import click
 
 from pricing_api.cli.common import container, emit_json, reporting_errors
-from pricing_core.matching.model import TitleMatch
+from pricing_api.market_views import match_json, occupation_json
 
 __all__ = ["match_command", "occupations"]
-
-
-def _as_json(found: TitleMatch) -> dict[str, object]:
-    return {
-        "title": found.title,
-        "level": str(found.level) if found.level else None,
-        "candidates": [
-            {
-                "job_code": c.job_code,
-                "title": c.title,
-                "score": round(c.score, 4),
-                "reason": c.reason,
-            }
-            for c in found.candidates
-        ],
-    }
 
 
 def _titles(titles: tuple[str, ...], file: Path | None) -> list[str]:
@@ -64,7 +48,7 @@ def match_command(
         for title in wanted:
             found = matcher.match(title, limit=limit)
             if as_json:
-                emit_json(_as_json(found))
+                emit_json(match_json(found))
                 continue
             level = f"  [level: {found.level} from {found.level_word!r}]" if found.level else ""
             click.echo(f"{title}{level}")
@@ -89,7 +73,7 @@ def occupations_search(ctx: click.Context, text: str, limit: int, as_json: bool)
     with reporting_errors(as_json):
         found = container(ctx).title_matcher().search_occupations(text, limit=limit)
     if as_json:
-        emit_json([{"job_code": o.code, "title": o.title} for o in found])
+        emit_json([occupation_json(o) for o in found])
         return
     if not found:
         click.echo(f"no occupation matches {text!r}")

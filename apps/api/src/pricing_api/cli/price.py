@@ -10,10 +10,9 @@ import click
 from pricing_api.cli.common import container, emit_json, reporting_errors
 from pricing_api.cli.params import DATE, DECIMAL, MATCH
 from pricing_api.cli.render import render_result
+from pricing_api.quoting import Quote, price_quote
 from pricing_core.levels import Level
-from pricing_core.pricing.by_title import PriceTitle
-from pricing_core.pricing.model import Match, PricingRequest
-from pricing_core.pricing.presenting import result_as_json
+from pricing_core.pricing.model import Match
 
 __all__ = ["price_command"]
 
@@ -55,52 +54,20 @@ def price_command(
     if bool(title) == bool(matches):
         raise click.UsageError("give either --title or at least one --match")
     with reporting_errors(as_json):
-        services = container(ctx)
-        when = pricing_date or services.clock.today()
-        chosen_level = Level(level) if level else None
-        matched = None
-        if title:
-            matched = PriceTitle(
-                price_job=services.price_job,
-                matcher=services.title_matcher,
-                source=services.settings.title_source,
-            )(
-                title,
-                area=area,
-                industry=industry,
-                pricing_date=when,
-                percentile=percentile,
-                level=chosen_level,
-                positioning=positioning,
-                spread=spread,
-                aging_rate=aging_rate,
-                policy=services.policies.current(),
-            )
-            result = matched.result
-        else:
-            request = PricingRequest(
-                matches=matches,
-                area=area,
-                industry=industry,
-                pricing_date=when,
-                percentile=percentile,
-                level=chosen_level,
-                positioning=positioning,
-                spread=spread,
-                aging_rate=aging_rate,
-            )
-            result = services.price_job(request, services.policies.current())
+        quote = Quote(
+            title=title,
+            matches=matches,
+            area=area,
+            industry=industry,
+            pricing_date=pricing_date,
+            percentile=percentile,
+            level=Level(level) if level else None,
+            positioning=positioning,
+            spread=spread,
+            aging_rate=aging_rate,
+        )
+        quoted = price_quote(container(ctx), quote)
     if as_json:
-        payload = result_as_json(result)
-        if matched is not None:
-            payload["title_match"] = {
-                "title": matched.match.title,
-                "chosen": matched.chosen.job_code,
-                "candidates": [
-                    {"job_code": c.job_code, "title": c.title, "score": c.score, "reason": c.reason}
-                    for c in matched.match.candidates
-                ],
-            }
-        emit_json(payload)
+        emit_json(quoted.as_json())
     else:
-        render_result(result, matched)
+        render_result(quoted.result, quoted.matched)

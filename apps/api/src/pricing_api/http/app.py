@@ -13,10 +13,18 @@ from pricing_adapters.bootstrap import Container
 from pricing_api.http.context import principal_of, request_context
 from pricing_api.http.docs import docs_assets, openapi_config
 from pricing_api.http.health import health
+from pricing_api.http.observability import instrument, start_error_reporting
 from pricing_api.http.problems import EXCEPTION_HANDLERS
+from pricing_api.http.ratelimit import (
+    RATE_LIMIT_HANDLERS,
+    add_rate_limit_headers,
+    document_rate_limits,
+    rate_limited,
+)
 from pricing_api.http.routes import ROUTES
 from pricing_api.http.security import PUBLIC, permission_guard
 from pricing_core.access.audit import RequestInfo
+from pricing_core.ratelimit.client_ip import TrustedProxies
 
 __all__ = ["create_app", "mark_framework_routes_public"]
 
@@ -28,9 +36,14 @@ def mark_framework_routes_public(app: Litestar) -> None:
     """
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
-            owner = getattr(handler.fn, "__module__", "") or ""
+            # sync_to_thread wraps a handler in a litestar object: look at the function itself.
+            function = getattr(handler.fn, "func", handler.fn)
+            owner = getattr(function, "__module__", "") or ""
             if owner.startswith("litestar.") and not handler.opt.get("permission"):
                 handler.opt.update(PUBLIC)
+            if handler.opt.get("public") and not getattr(handler, "security", None):
+                # The schema must not tell clients a public route needs credentials.
+                handler.security = [{}]
 
 
 def create_app(
@@ -38,6 +51,8 @@ def create_app(
 ) -> Litestar:
     """The API over `container`'s services; `extra` adds handlers (tests, plugins)."""
     access = container.access
+    limiter = container.rate_limiter
+    proxies = TrustedProxies.parse(container.settings.trusted_proxies)
 
     def authenticate(bearer: str | None, api_key: str | None, info: dict[str, str]) -> Any:
         return access.authenticate(bearer or api_key or "", _info(info))
@@ -45,19 +60,25 @@ def create_app(
     def record_denial(principal: Any, permission: Any, route: str, info: dict[str, str]) -> None:
         access.record_denied(principal, permission, route, _info(info))
 
+    start_error_reporting(container.settings)  # before Litestar(): Sentry hooks its construction
     app = Litestar(
         route_handlers=[health, docs_assets(), *ROUTES, *(extra or [])],
-        guards=[permission_guard(authenticate, record_denial)],
+        # The rate limit wraps the permission guard: it needs the principal (ratelimit.py).
+        guards=[rate_limited(limiter, proxies, permission_guard(authenticate, record_denial))],
         dependencies={
             "services": Provide(lambda: container, sync_to_thread=False),
             "principal": Provide(principal_of, sync_to_thread=False),
             "info": Provide(request_context, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **RATE_LIMIT_HANDLERS},
+        before_send=[add_rate_limit_headers],
         openapi_config=openapi_config(version("pricing-api")),
+        logging_config=None,  # structlog renders every record (observability.instrument)
         debug=False,
     )
+    instrument(app, container)  # request ids, logs, metrics and /metrics (before the marking)
     mark_framework_routes_public(app)
+    document_rate_limits(app, limiter.policy)
     return app
 
 

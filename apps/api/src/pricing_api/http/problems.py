@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeout
 
 from pricing_core.errors import (
     Conflict,
@@ -24,7 +27,7 @@ from pricing_core.errors import (
     UnknownSource,
 )
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "STATUS_BY_ERROR", "problem"]
+__all__ = ["EXCEPTION_HANDLERS", "FIELD_BY_ERROR", "PROBLEM_JSON", "STATUS_BY_ERROR", "problem"]
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://job-pricing.dev/problems/"  # a stable identifier, not fetched
@@ -83,18 +86,49 @@ def status_for(error: PricingError) -> int:
     return next(status for kind, status in STATUS_BY_ERROR if isinstance(error, kind))
 
 
+# The request field a domain error is about, for the `errors` list of its problem body.
+FIELD_BY_ERROR: tuple[tuple[type[PricingError], str], ...] = (
+    (UnknownArea, "area"),
+    (UnknownSource, "source"),
+    (PercentileUnavailable, "percentile"),
+    (CurrencyMismatch, "matches"),
+)
+
+
+RESERVED = frozenset({"type", "title", "status", "detail", "code"})
+
+
 def _domain(_: Request[Any, Any, Any], error: PricingError) -> Response[dict[str, Any]]:
-    extra = dict(error.details)
+    # An error's own detail never overwrites a member problem details defines.
+    extra = {(f"error_{k}" if k in RESERVED else k): v for k, v in error.details.items()}
     if isinstance(error, InvalidRequest):
         extra["errors"] = [{"field": error.field, "message": error.problem}]
+    else:
+        named = next((field for kind, field in FIELD_BY_ERROR if isinstance(error, kind)), None)
+        if named is not None:
+            extra["errors"] = [{"field": named, "message": error.message}]
     return problem(status_for(error), error.code, error.message, **extra)
+
+
+# msgspec names a field it did not expect (or missed) in the message, and the object holding
+# it in the key ("data" for the body itself): `matches[0]` + `zz` → `matches[0].zz`.
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]*)`")
+_WHOLE_BODY = {"data", "body", ""}
+
+
+def _field_of(item: dict[str, Any]) -> str:
+    key = str(item.get("key") or "")
+    named = _NAMED_FIELD.search(str(item.get("message", "")))
+    if named is None:
+        return key or str(item.get("source") or "body")
+    return named.group(1) if key in _WHOLE_BODY else f"{key}.{named.group(1)}"
 
 
 def _validation(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
     errors = []
     for item in error.extra if isinstance(error.extra, list) else []:
         if isinstance(item, dict):
-            field = str(item.get("key") or item.get("source") or "body")
+            field = _field_of(item)
             errors.append({"field": field, "message": str(item.get("message", "invalid"))})
     detail = errors[0]["message"] if len(errors) == 1 else (error.detail or "invalid request")
     return problem(400, "invalid_request", detail, errors=errors)
@@ -115,7 +149,19 @@ def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[d
     return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
 
 
+def _database_down(
+    request: Request[Any, Any, Any], error: DBAPIError | SqlTimeout
+) -> Response[dict[str, Any]]:
+    # Connection-level failures only (OperationalError, InterfaceError, a full pool): the
+    # database did not answer, so the caller may retry; anything else stays a 500.
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    return problem(503, "database_unavailable", "the database did not answer; try again shortly")
+
+
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    OperationalError: _database_down,
+    InterfaceError: _database_down,
+    SqlTimeout: _database_down,
     PricingError: _domain,
     ValidationException: _validation,
     HTTPException: _http,

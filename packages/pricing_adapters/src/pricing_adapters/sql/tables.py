@@ -32,6 +32,9 @@ __all__ = [
     "market_sources",
     "market_versions",
     "metadata",
+    "pricing_policies",
+    "pricing_request_events",
+    "pricing_requests",
     "refresh_tokens",
     "revoked_tokens",
     "users",
@@ -217,4 +220,63 @@ audit_log = Table(
     Index("ix_audit_log_action_at", "action", "at"),
     Index("ix_audit_log_target_at", "target_type", "target_id", "at"),
     Index("ix_audit_log_outcome_at", "outcome", "at"),
+)
+
+# Pricing policy versions, saved pricing requests and their history (revision 0003).
+# JSON documents are text (decimals inside as strings), the same on both databases.
+
+ACTOR = 100  # a user id, or `apikey:` and a key id
+
+pricing_policies = Table(
+    "pricing_policies",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("policy", Text, nullable=False),
+    Column("saved_at", UtcDateTime, nullable=False),
+    Column("saved_by", String(ACTOR), nullable=False),
+)
+
+pricing_requests = Table(
+    "pricing_requests",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("status", String(20), nullable=False),
+    # Counts changes; an update names the revision it read, so concurrent changes conflict.
+    Column("revision", Integer, nullable=False),
+    Column("inputs", Text, nullable=False),
+    Column("result", Text, nullable=False),
+    Column("job_code", String(40), nullable=False),
+    Column("area_code", String(20), nullable=False),
+    Column("dataset_versions", Text, nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("created_by", String(ACTOR), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("deleted_at", UtcDateTime, nullable=True),
+    Column("decided_by", String(ACTOR), nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("decision_comment", Text, nullable=True),
+    Column("approved_minimum", Money, nullable=True),
+    Column("approved_midpoint", Money, nullable=True),
+    Column("approved_maximum", Money, nullable=True),
+    Column("repriced_from", String(ID), ForeignKey("pricing_requests.id"), nullable=True),
+    Column("comparison", Text, nullable=True),
+    # Lists are newest first: each filter with the creation time reads one index range.
+    Index("ix_pricing_requests_created_at", "created_at"),
+    Index("ix_pricing_requests_status_created_at", "status", "created_at"),
+    Index("ix_pricing_requests_job_code_created_at", "job_code", "created_at"),
+    Index("ix_pricing_requests_area_code_created_at", "area_code", "created_at"),
+    Index("ix_pricing_requests_created_by_created_at", "created_by", "created_at"),
+)
+
+pricing_request_events = Table(
+    "pricing_request_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True),
+    Column("request_id", String(ID), ForeignKey("pricing_requests.id"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(ACTOR), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_pricing_request_events_request_id_id", "request_id", "id"),
 )

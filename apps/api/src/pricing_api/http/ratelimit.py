@@ -1,0 +1,232 @@
+"""Request rate limits over HTTP: the guard that counts, the headers, the 429 answer.
+
+Where the limit runs: a rate limit needs the caller, and the caller is known only once the
+permission guard has authenticated — inside route handling, after every middleware. So
+`rate_limited` is the app's guard and wraps the permission guard: it resolves the client
+address first (from trusted proxies only; the audit log reads it), lets the permission guard
+authenticate, then counts the request against the principal, or against the address when
+anonymous. A request whose credentials fail (401) or that lacks the permission (403) is
+counted as well (against its address, or its principal), so guessing tokens is limited too.
+The decision is kept in the connection state; a `before_send` hook copies it into the
+headers of whatever answer leaves, 2xx, 4xx or the 429 itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio.to_thread
+from litestar import Litestar, Request, Response
+from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders, ResponseHeader
+from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
+from litestar.types import Message, Scope
+
+from pricing_core.access.fields import MAX_EMAIL
+from pricing_core.access.model import normalise_email
+from pricing_core.errors import Forbidden, NotAuthenticated
+from pricing_core.ratelimit.client_ip import TrustedProxies
+from pricing_core.ratelimit.model import Caller, Decision
+from pricing_core.ratelimit.policy import RateLimitPolicy
+from pricing_core.ratelimit.service import RateLimiter
+
+__all__ = [
+    "RATE_LIMIT_EXEMPT",
+    "RATE_LIMIT_HANDLERS",
+    "RATE_LIMIT_STATE",
+    "RateLimitExceeded",
+    "RateLimitExceededBody",
+    "add_rate_limit_headers",
+    "document_rate_limits",
+    "rate_limit_headers",
+    "rate_limited",
+]
+
+RATE_LIMIT_STATE = "rate_limit"  # connection state key: the Decision of this request
+RATE_LIMIT_EXEMPT = {"rate_limit": False}  # a route's `opt` that exempts it
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
+_MAX_TOKEN = 512  # refresh tokens are far shorter; a longer value only needs to be told apart
+
+
+class RateLimitExceeded(Exception):
+    """The request is over a quota; answered 429 by `too_many_requests`."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__("rate limit exceeded")
+        self.decision = decision
+
+
+@dataclasses.dataclass(frozen=True)
+class RateLimitExceededBody:
+    """The 429 body of access.md: exactly these three fields."""
+
+    error: str
+    limit: int
+    reset_at: int
+
+
+def rate_limit_headers(decision: Decision) -> dict[str, str]:
+    """X-RateLimit-* for the binding quota, and the IETF fields (Structured Fields lists)
+    with one member per quota the request counted against."""
+    states = decision.states
+    return {
+        "X-RateLimit-Limit": str(decision.limit),
+        "X-RateLimit-Remaining": str(decision.remaining),
+        "X-RateLimit-Reset": str(decision.reset_at),
+        "RateLimit-Policy": ", ".join(
+            f'"{s.quota.name}";q={s.quota.limit};w={s.quota.window}' for s in states
+        ),
+        "RateLimit": ", ".join(f'"{s.quota.name}";r={s.remaining};t={s.reset_in}' for s in states),
+    }
+
+
+async def add_rate_limit_headers(message: Message, scope: Scope) -> None:
+    """`before_send`: every answer to a limited request carries the limit's headers."""
+    if message["type"] != "http.response.start":
+        return
+    decision = (scope.get("state") or {}).get(RATE_LIMIT_STATE)
+    if not isinstance(decision, Decision):
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in rate_limit_headers(decision).items():
+        headers[name] = value
+
+
+def too_many_requests(_: Request[Any, Any, Any], error: RateLimitExceeded) -> Response[Any]:
+    decision = error.decision
+    body = {"error": "Rate limit exceeded", "limit": decision.limit, "reset_at": decision.reset_at}
+    return Response(
+        body,
+        status_code=429,
+        media_type="application/json",
+        headers={"Retry-After": str(decision.retry_after)},
+    )
+
+
+RATE_LIMIT_HANDLERS: dict[int | type[Exception], Any] = {RateLimitExceeded: too_many_requests}
+
+
+async def _account(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The account a login or refresh body names, read before any hash is computed. The body
+    is cached by Litestar, so the handler parses the same bytes; its size limit applies."""
+    if not isinstance(connection, Request) or connection.method != "POST":
+        return None
+    try:
+        body = json.loads(await connection.body())
+    except ValueError:
+        return None  # the handler answers 400; the address quota still counts
+    if not isinstance(body, dict):
+        return None
+    email, token = body.get("email"), body.get("refresh_token")
+    if isinstance(email, str) and email.strip():
+        return "email:" + normalise_email(email)[: MAX_EMAIL + 1]
+    if isinstance(token, str) and token:
+        return "refresh:" + token[:_MAX_TOKEN]
+    return None
+
+
+def rate_limited(limiter: RateLimiter, trusted: TrustedProxies, inner: Guard) -> Guard:
+    """The app guard: client address, then `inner` (authentication and permission), then
+    the rate limit. See the module docstring for why it wraps rather than follows."""
+    policy = limiter.policy
+
+    async def count(connection: ASGIConnection[Any, Any, Any, Any], path: str) -> None:
+        principal = getattr(connection.state, "principal", None)
+        account = await _account(connection) if path in policy.auth_paths else None
+        caller = Caller(
+            ip=connection.state.client_ip, path=path, principal=principal, account=account
+        )
+        decision = await anyio.to_thread.run_sync(limiter.check, caller)
+        if decision is None:
+            return
+        connection.state[RATE_LIMIT_STATE] = decision
+        if not decision.allowed:
+            raise RateLimitExceeded(decision)
+
+    async def guard(
+        connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+    ) -> None:
+        peer = connection.client.host if connection.client else ""
+        forwarded = connection.headers.getall("x-forwarded-for", [])
+        connection.state.client_ip = trusted.client_ip(peer, forwarded)
+        path = _path(connection)
+        if not policy.enabled or policy.exempt(path) or _opted_out(handler):
+            await inner(connection, handler)
+            return
+        try:
+            await inner(connection, handler)
+        except (NotAuthenticated, Forbidden):
+            await count(connection, path)  # over the limit: 429 instead of 401/403
+            raise
+        await count(connection, path)
+
+    return guard
+
+
+def _opted_out(handler: BaseRouteHandler) -> bool:
+    """A route registered with `opt={"rate_limit": False}` (a probe or scrape whose path the
+    policy does not list) is not limited either."""
+    return handler.opt.get("rate_limit") is False
+
+
+def _path(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    # The route's own path: what was routed, not how the client spelled it.
+    template = connection.scope.get("path_template") or connection.url.path
+    return str(template).rstrip("/") or "/"
+
+
+_HEADER_DOCS = {
+    "X-RateLimit-Limit": "Requests allowed in the window of the binding quota.",
+    "X-RateLimit-Remaining": "Requests left in that window.",
+    "X-RateLimit-Reset": "When a request is next allowed or a slot frees (epoch seconds).",
+    "RateLimit-Policy": 'Quotas, as Structured Fields: `"peruser";q=100;w=3600`.',
+    "RateLimit": 'Their state, as Structured Fields: `"peruser";r=42;t=1234`.',
+}
+_LIMITED = ResponseSpec(
+    data_container=RateLimitExceededBody,
+    description=(
+        "Rate limit exceeded: retry after `Retry-After` seconds. Carries `RateLimit-Policy`, "
+        "`RateLimit` and `X-RateLimit-*`; the body is exactly "
+        '`{"error": "Rate limit exceeded", "limit": N, "reset_at": T}`.'
+    ),
+    media_type="application/json",
+    generate_examples=False,
+)
+
+
+def document_rate_limits(app: Litestar, policy: RateLimitPolicy) -> None:
+    """Declare the 429 answer and the limit headers on every limited route's OpenAPI entry.
+
+    A route that already documents a 429 of its own (login's throttle) keeps it, with a
+    note that the rate limit's answer can come too.
+    """
+    if not policy.enabled:
+        return
+    documented = [
+        ResponseHeader(name=name, documentation_only=True, required=False, description=text)
+        for name, text in _HEADER_DOCS.items()
+    ]
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or policy.exempt(route.path):
+            continue
+        for handler in route.route_handlers:
+            if _opted_out(handler):
+                continue
+            responses = dict(handler.responses or {})
+            own = responses.get(429)
+            if own is None:
+                responses[429] = _LIMITED
+            elif "Rate limit exceeded" not in own.description:
+                responses[429] = dataclasses.replace(
+                    own,
+                    description=own.description
+                    + ' Or, over the request rate limit: `{"error": "Rate limit exceeded", '
+                    '"limit": N, "reset_at": T}` (application/json).',
+                )
+            handler.responses = responses
+            handler.response_headers = [*(handler.response_headers or ()), *documented]

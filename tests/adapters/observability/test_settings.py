@@ -1,0 +1,67 @@
+"""The observability settings: defaults, production defaults, and bad values named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pricing_adapters.settings import Settings, SettingsError
+
+
+def read(tmp_path: Path, **env: str) -> Settings:
+    return Settings.from_env({"PRICING_DATA_DIR": str(tmp_path), **env})
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = read(tmp_path)
+    assert settings.sentry_dsn is None
+    assert settings.sentry_traces_sample_rate == 0.0
+    assert (settings.log_format, settings.log_level) == ("auto", "INFO")
+    assert settings.slow_query_ms == 100
+    assert settings.metrics_dir is None
+    assert settings.query_stats_dir is None
+
+
+def test_production_samples_a_tenth_of_traces_unless_told(tmp_path: Path) -> None:
+    assert read(tmp_path, PRICING_ENVIRONMENT="production").sentry_traces_sample_rate == 0.1
+    told = read(tmp_path, PRICING_ENVIRONMENT="production", PRICING_SENTRY_TRACES_SAMPLE_RATE="0.5")
+    assert told.sentry_traces_sample_rate == 0.5
+
+
+def test_values_are_read(tmp_path: Path) -> None:
+    settings = read(
+        tmp_path,
+        PRICING_SENTRY_DSN="https://key@sentry.example/1",
+        PRICING_LOG_FORMAT="json",
+        PRICING_LOG_LEVEL="warning",
+        PRICING_SLOW_QUERY_MS="250",
+        PRICING_QUERY_STATS_DIR=str(tmp_path / "stats"),
+    )
+    assert settings.sentry_dsn == "https://key@sentry.example/1"
+    assert "key@sentry" not in repr(settings)  # the DSN carries a key
+    assert (settings.log_format, settings.log_level) == ("json", "WARNING")
+    assert settings.slow_query_ms == 250
+    assert settings.query_stats_dir == tmp_path / "stats"
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("PRICING_SENTRY_TRACES_SAMPLE_RATE", "1.5"),
+        ("PRICING_SENTRY_TRACES_SAMPLE_RATE", "ten"),
+        ("PRICING_LOG_FORMAT", "xml"),
+        ("PRICING_LOG_LEVEL", "chatty"),
+        ("PRICING_SLOW_QUERY_MS", "-1"),
+    ],
+)
+def test_a_bad_value_names_its_variable(tmp_path: Path, name: str, raw: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        read(tmp_path, **{name: raw})
+
+
+def test_two_different_metrics_folders_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="PROMETHEUS_MULTIPROC_DIR"):
+        read(tmp_path, PRICING_METRICS_DIR="/a", PROMETHEUS_MULTIPROC_DIR="/b")
+    same = read(tmp_path, PRICING_METRICS_DIR="/a", PROMETHEUS_MULTIPROC_DIR="/a/")
+    assert same.metrics_dir == Path("/a")
