@@ -33,5 +33,6 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=False,  # client addresses come from configured proxies only
         server_header=False,
+        access_log=False,  # the app logs one structured line per request itself
         log_level="info",
     )
