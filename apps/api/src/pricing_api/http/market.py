@@ -14,7 +14,8 @@ from litestar.openapi.spec import Example
 from litestar.params import Parameter, QueryParameter
 
 from pricing_api.http.documented import answer, problem_answers
-from pricing_api.http.market_actions import activate_version, cut_json, versions_json
+from pricing_api.http.market_actions import activate_version, versions_json
+from pricing_api.http.market_cuts import cut_json
 from pricing_api.http.market_schema import (
     AreaPage,
     CutOut,

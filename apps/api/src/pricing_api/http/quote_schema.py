@@ -1,4 +1,4 @@
-"""The quote body at the edge (msgspec), its conversion to a `Quote`, and the answer's shape.
+"""The quote body at the edge (msgspec) and its conversion to a `Quote` (answer: quote_answer).
 
 Reusable as it is by any route that prices a job from the same inputs (saved pricing
 requests): take `QuoteBody` as the body, call `body.to_quote()`, price it with
@@ -23,6 +23,7 @@ from litestar.openapi.spec import Example, OpenAPIType, Schema
 from litestar.params import Body as BodyParam
 from litestar.types import Empty
 
+from pricing_api.http.quote_answer import ContributionOut, QuoteOut, TitleMatchOut
 from pricing_api.http.schemas import Body
 from pricing_api.quoting import Quote, values_checked
 from pricing_core.errors import InvalidRequest
@@ -38,6 +39,8 @@ __all__ = [
     "ContributionOut",
     "ExactJsonRequest",
     "MatchBody",
+    "Number",
+    "OptionalNumber",
     "QuoteBody",
     "QuoteOut",
     "TitleMatchOut",
@@ -173,84 +176,3 @@ def _finite(field: str, value: Decimal | None) -> Any:
     if value is not None and not value.is_finite():
         raise InvalidRequest(field, "must be a finite number", str(value))
     return value
-
-
-# The answer: pricing-method.md's result JSON, as `result_as_json` writes it.
-
-
-class AreaRef(msgspec.Struct):
-    code: str
-    name: str
-
-
-class RangeOut(msgspec.Struct):
-    """Whole currency units with the default increment of 100."""
-
-    minimum: float
-    midpoint: float
-    maximum: float
-    spread: float
-
-
-class ConfidenceOut(msgspec.Struct):
-    score: int
-    label: str
-    reasons: list[str]
-
-
-class ContributionOut(msgspec.Struct):
-    """One match: its cut and factors, or (figures null) why it was excluded."""
-
-    source: str
-    version: str | None
-    job_code: str
-    quality: Quality
-    area_requested: str
-    area_used: str | None
-    industry_used: str | None
-    effective_date: Date | None
-    gd: float | None
-    af: float | None
-    adjustment: float
-    weight: float | None
-    score: int | None
-    percentiles: dict[str, float] | None
-    lower_bound: list[str]
-    notes: list[str]
-    excluded: str | None
-
-
-class CandidateOut(msgspec.Struct):
-    job_code: str
-    title: str
-    score: float
-    reason: str
-
-
-class TitleMatchOut(msgspec.Struct):
-    """The title as given, the occupation priced (`chosen`), and every candidate."""
-
-    title: str
-    chosen: str
-    candidates: list[CandidateOut]
-
-
-class QuoteOut(msgspec.Struct):
-    """A priced job; `market` holds p10…p90 where available, to the cent."""
-
-    currency: str
-    pricing_date: Date
-    area: AreaRef
-    industry: str
-    target_percentile: int
-    level: Level | None
-    market: dict[str, float]
-    lower_bound: list[str]
-    market_rate: float
-    range: RangeOut
-    confidence: ConfidenceOut
-    contributions: list[ContributionOut]
-    dataset_versions: dict[str, str]
-    policy_version: int
-    warnings: list[str]
-    title_match: TitleMatchOut | None = None
