@@ -68,8 +68,10 @@ def test_memory_needs_nothing_and_says_what_is_not_configured(tmp_path: Path) ->
         "redis": "not_configured",
         "broker": "not_configured",
         "llm": "not_configured",
+        "rate_limits": "ok",
     }
     assert response.json()["checks"]["database"]["backend"] == "memory"
+    assert response.json()["checks"]["rate_limits"]["backend"] == "memory"
     assert response.headers["cache-control"] == "no-store"
 
 
@@ -80,6 +82,7 @@ def test_real_postgresql_and_redis(tmp_path: Path, postgres_url: str, redis_url:
     assert body["status"] == "ok"
     assert states(response)["database"] == states(response)["redis"] == "ok"
     assert body["checks"]["database"]["backend"] == "postgresql"
+    assert body["checks"]["rate_limits"] == {"state": "ok", "latency_ms": None, "backend": "redis"}
     for name in ("database", "redis"):
         assert 0 <= body["checks"][name]["latency_ms"] < 800
 
@@ -101,6 +104,16 @@ def test_redis_refused_is_degraded_not_down(tmp_path: Path) -> None:
     assert states(response)["redis"] == "down"
     assert response.json()["checks"]["redis"]["detail"] == "ConnectionError"
     assert elapsed < 1
+
+
+def test_limits_counted_per_process_while_redis_is_down_say_so(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, PRICING_BUNDLED_DATA="false", PRICING_REDIS_URL=REFUSED_REDIS)
+    with TestClient(create_app(build_container(settings))) as client:
+        assert client.get("/api/v1/market/sources").status_code == 401  # counted per address
+        response = client.get("/ready")
+    assert (response.status_code, response.json()["status"]) == (200, "degraded")
+    limits = response.json()["checks"]["rate_limits"]
+    assert (limits["state"], limits["backend"]) == ("degraded", "memory")
 
 
 def test_redis_blackholed_answers_within_a_second(tmp_path: Path, blackhole: int) -> None:
@@ -134,6 +147,7 @@ def test_postgresql_blackholed_is_503_within_a_second(tmp_path: Path, blackhole:
         "redis": "down",
         "broker": "not_configured",
         "llm": "not_configured",
+        "rate_limits": "ok",  # nothing was counted yet: no request met the dead Redis
     }
     assert body["checks"]["database"]["detail"] == "no answer within 800 ms"
     for secret in (SECRET, str(blackhole), "pricing:", "127.0.0.1"):

@@ -1,11 +1,12 @@
 """GET /ready: readiness per dependency, public and never rate limited (access.md, Health).
 
-PostgreSQL (or SQLite) down answers 503; Redis down answers 200 `degraded` (limits and caches
-fall back to memory); a broker or an LLM key that is not configured is `not_configured`, not
-a failure. Each check runs in a thread of its own and is given CHECK_TIMEOUT seconds, so a
-blackholed dependency cannot hold the answer past a second; at most one check per dependency
-is in flight, so probes of a hung one do not pile threads up. Nothing secret is shown: no
-URL, host, user or error message, only states, latencies and error class names.
+PostgreSQL (or SQLite) down answers 503; Redis down answers 200 `degraded` (limits and
+caches fall back to memory, and `rate_limits` says this process counts on its own); a broker
+or an LLM key that is not configured is `not_configured`, not a failure. Each check runs in
+a thread of its own and is given CHECK_TIMEOUT seconds, so a blackholed dependency cannot
+hold the answer past a second; at most one check per dependency is in flight, so probes of a
+hung one do not pile threads up. Nothing secret is shown: no URL, host, user or error
+message, only states, latencies and error class names.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ _redis: dict[str, redis.Redis] = {}
 
 
 class CheckOut(msgspec.Struct):
-    """`ok`, `down` or `not_configured`; `latency_ms` is null when nothing was checked."""
+    """`ok`, `down` or `not_configured` (`rate_limits`: `ok`, `degraded` while counted per
+    process for want of Redis, or `disabled`); `latency_ms` is null when nothing was timed."""
 
     state: str
     latency_ms: float | None
@@ -122,6 +124,19 @@ def _reachable(url: str) -> Callable[[], None]:
     return check
 
 
+def _rate_limits(services: Container) -> dict[str, Any]:
+    """Where the limits are counted: shared (Redis), or this process's own memory — by
+    configuration, or as a fallback while Redis does not answer (`degraded`)."""
+    if not services.settings.rate_limit_enabled:
+        return {"state": "disabled", "latency_ms": None}
+    if not services.settings.redis_url:
+        return {"state": "ok", "latency_ms": None, "backend": "memory"}
+    if services.rate_limiter.degraded:
+        detail = "counted per process: the shared store does not answer"
+        return {"state": "degraded", "latency_ms": None, "backend": "memory", "detail": detail}
+    return {"state": "ok", "latency_ms": None, "backend": "redis"}
+
+
 def readiness(services: Container) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body): every check started at once, each waited for until the deadline."""
     settings = services.settings
@@ -147,9 +162,10 @@ def readiness(services: Container) -> tuple[int, dict[str, Any]]:
         checks.setdefault(name, {"state": "not_configured", "latency_ms": None})
     llm = getattr(settings, "llm_api_key", None)
     checks["llm"] = {"state": "configured" if llm else "not_configured", "latency_ms": None}
+    checks["rate_limits"] = _rate_limits(services)
     if checks["database"]["state"] != "ok":
         return 503, {"status": "down", "checks": checks}
-    degraded = any(c["state"] == "down" for c in checks.values())
+    degraded = any(c["state"] in {"down", "degraded"} for c in checks.values())
     return 200, {"status": "degraded" if degraded else "ok", "checks": checks}
 
 
