@@ -40,7 +40,8 @@ class Metrics(Protocol):
         ...
 
     def login_failed(self) -> None:
-        """A login was refused (wrong credentials, unknown account, locked, inactive)."""
+        """A login was refused. The API's HTTP layer already reports each 401 or 429 answer
+        to POST /api/v1/auth/login: a use case calling it too would count twice."""
         ...
 
     def task(self, name: str, status: str, seconds: float) -> None:

@@ -8,12 +8,15 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pricing_adapters.sql.timing import ShapeRow, load_stats
 from pricing_api.cli.common import container, emit_json
 
 __all__ = ["db_stats"]
+
+MAX_SHOWN = 600  # characters of a statement on a terminal; --json gives them whole
 
 
 def _json(row: ShapeRow) -> dict[str, Any]:
@@ -28,19 +31,17 @@ def _json(row: ShapeRow) -> dict[str, Any]:
     }
 
 
-def _table(title: str, rows: list[ShapeRow], what: str) -> Table:
+def _show(console: Console, title: str, rows: list[ShapeRow]) -> None:
+    """The figures as a table, then each id's full text: long SQL reads badly in a cell."""
     table = Table(title=title, title_justify="left")
     for name in ("id", "count", "mean ms", "p95 ms", "max ms", "total ms"):
         table.add_column(name, justify="left" if name == "id" else "right")
-    table.add_column(what, overflow="fold")
     for row in rows:
-        table.add_row(
-            row.id,
-            f"{row.count:,}",
-            *(f"{value * 1000:,.2f}" for value in (row.mean, row.p95, row.max, row.total)),
-            row.shape,
-        )
-    return table
+        figures = (row.mean, row.p95, row.max, row.total)
+        table.add_row(row.id, f"{row.count:,}", *(f"{v * 1000:,.2f}" for v in figures))
+    console.print(table)
+    for row in rows:
+        console.print(f"[bold]{row.id}[/]  {escape(row.shape[:MAX_SHOWN])}", soft_wrap=True)
 
 
 @click.command("stats")
@@ -75,6 +76,6 @@ def db_stats(ctx: click.Context, as_json: bool, limit: int, reset: bool) -> None
         click.echo(f"no statement figures yet in {directory} (the API records them)")
         return
     console = Console(highlight=False)
-    console.print(_table("Statements by shape", statements, "statement"))
+    _show(console, "Statements by shape", statements)
     if operations:
-        console.print(_table("Timed operations", operations, "operation"))
+        _show(console, "Timed operations", operations)
