@@ -48,10 +48,6 @@ CHECKS = [
     ignored_auth,
 ]
 LOGOUT = "/api/v1/auth/logout"
-# GET /health and GET /metrics are public but their operations do not say so (see the xfail
-# below): ignored_auth would report that they answer without credentials. Every other check
-# runs on them.
-PUBLIC_UNDECLARED = {"/health", "/metrics"}
 CONFIG = """
 seed = 26
 [generation]
@@ -96,10 +92,7 @@ def every_operation_as(role: Role) -> Any:
 
     @schema.exclude(path=LOGOUT).parametrize()
     def test(case: Any) -> None:
-        checks = CHECKS
-        if case.operation.path in PUBLIC_UNDECLARED:
-            checks = [check for check in CHECKS if check is not ignored_auth]
-        case.call_and_validate(headers=bearer(TOKENS[role]), checks=checks)
+        case.call_and_validate(headers=bearer(TOKENS[role]), checks=CHECKS)
 
     return test
 
@@ -166,3 +159,25 @@ def test_ready_declares_that_it_needs_no_credentials() -> None:
 def test_every_public_route_declares_that_it_needs_no_credentials() -> None:
     undeclared = sorted(key for key, security in public_operations().items() if {} not in security)
     assert undeclared == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: http/ratelimit.py document_rate_limits keeps POST /api/v1/auth/login's own 429 "
+        "entry (application/problem+json, the login throttle) and only adds a note, but the "
+        "rate limit's 429 answers application/json ({error, limit, reset_at}); Schemathesis' "
+        "content_type_conformance fails on it (found with the default limits). Fix: document "
+        "both media types for that 429."
+    ),
+)
+def test_a_rate_limited_login_answers_a_documented_content_type(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, PRICING_BUNDLED_DATA="false")
+    app = create_app(build_container(settings, clock=FixedClock(T0)))
+    login = schemathesis.openapi.from_asgi("/schema/openapi.json", app)["/api/v1/auth/login"]
+    responses = []
+    for n in range(12):  # past the per-address quota of login attempts
+        case = login["POST"].Case(body={"email": f"nobody{n}@example.com", "password": "x" * 20})
+        responses.append(case.call())
+    assert responses[-1].status_code == 429
+    case.validate_response(responses[-1], checks=[content_type_conformance])
