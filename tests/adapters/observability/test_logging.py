@@ -61,6 +61,26 @@ def test_a_terminal_gets_readable_text(tmp_path: Path, capsys: pytest.CaptureFix
     assert not err.lstrip().startswith("{")
 
 
+def test_a_console_traceback_is_plain_and_shows_no_local_variables(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Rich tracebacks render every frame's locals: slow (a minute for one 500) and leaky.
+    configure_logging(settings(tmp_path, PRICING_LOG_FORMAT="console"))
+
+    def fail(refresh: str) -> None:
+        held = refresh.upper()
+        raise LookupError(f"nothing for {len(held)} characters")
+
+    try:
+        fail("-".join(["local", "secret", "value"]))  # the value is in no source line
+    except LookupError:
+        logging.getLogger("pricing_api").exception("unhandled error")
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert "LookupError: nothing for 18 characters" in err
+    assert "local-secret-value" not in err.lower()  # neither `refresh` nor `held`
+
+
 def test_configuring_twice_keeps_one_line_per_record(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
