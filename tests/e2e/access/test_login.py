@@ -85,6 +85,10 @@ def test_failures_for_one_account_are_throttled_and_other_accounts_are_not(
     retry_after = int(locked.headers["retry-after"])
     assert 0 < retry_after <= 15 * 60
     assert locked.json()["retry_after"] == retry_after
+    # The same problem type as the request rate limit's 429; the code says which quota.
+    assert locked.headers["content-type"].startswith("application/problem+json")
+    assert locked.json()["type"] == "https://job-pricing.dev/problems/quota-exceeded"
+    assert locked.json()["code"] == "too_many_attempts"
     # Case and spaces do not make another account key.
     upper = api.client.post(LOGIN, json={"email": f" {victim.email.upper()} ", "password": WRONG})
     assert upper.status_code == 429

@@ -12,6 +12,8 @@ from pricing_core.access.roles import Role
 from tests.e2e.ratelimit.conftest import MakeApi
 from tests.e2e.ratelimit.gear import ME, PING, Api, sf_list
 
+QUOTA_EXCEEDED = "https://job-pricing.dev/problems/quota-exceeded"
+
 
 def now() -> float:
     return time.time()  # noqa: TID251 - the headers are epoch seconds of the wall clock
@@ -44,17 +46,23 @@ def test_2xx_carry_the_fields_with_r_counting_down(api: Api) -> None:
     assert seen == [4, 3, 2, 1, 0]
 
 
-def test_a_429_carries_retry_after_no_less_than_t_and_exactly_the_body(api: Api) -> None:
+def test_a_429_carries_retry_after_no_less_than_t_and_a_quota_exceeded_problem(
+    api: Api,
+) -> None:
     viewer = api.token(api.add_user(Role.VIEWER))
     for _ in range(5):
         api.client.get(ME, headers=viewer)
     answer = api.client.get(ME, headers=viewer)
     assert answer.status_code == 429
-    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.headers["content-type"].startswith("application/problem+json")
     body = answer.json()
-    assert set(body) == {"error", "limit", "reset_at"}
+    # RFC 9457 members (checklist 23), and access.md's as extension members.
+    assert body["type"] == QUOTA_EXCEEDED
+    assert (body["title"], body["status"]) == ("Too many requests", 429)
+    assert body["detail"]
     assert body["error"] == "Rate limit exceeded"
     assert body["limit"] == 5
+    assert body["retry_after"] == int(answer.headers["Retry-After"])
     ((name, params),) = sf_list(answer.headers["RateLimit"])
     assert name == "peruser"
     assert params["r"] == 0
@@ -104,8 +112,14 @@ def test_probes_and_docs_are_never_limited(api: Api, path: str) -> None:
 def test_openapi_declares_the_429_and_the_headers_on_limited_routes(api: Api) -> None:
     schema = api.client.get("/schema/openapi.json").json()
     me = schema["paths"][ME]["get"]["responses"]
-    assert me["429"]["content"]["application/json"]["schema"]
+    assert list(me["429"]["content"]) == ["application/problem+json"]
     assert {"RateLimit", "RateLimit-Policy", "X-RateLimit-Limit"} <= set(me["200"]["headers"])
     assert "429" not in schema["paths"]["/health"]["get"]["responses"]
     login = schema["paths"]["/api/v1/auth/login"]["post"]["responses"]["429"]
     assert "Rate limit exceeded" in login["description"]  # beside the throttle's own 429
+    # One schema for both answers: the throttle's problem and the rate limit's.
+    assert login["content"] == me["429"]["content"]
+    ref = me["429"]["content"]["application/problem+json"]["schema"]["$ref"]
+    quota = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert {"type", "title", "status", "detail", "retry_after"} <= set(quota["properties"])
+    assert {"error", "limit", "reset_at"} <= set(quota["properties"])

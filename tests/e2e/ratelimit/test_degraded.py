@@ -88,7 +88,17 @@ def test_redis_stopped_and_restarted_mid_test(
     eleventh = a.client.post(LOGIN, json=WRONG)
     assert eleventh.status_code == 429
     # Refused by the request rate limit's fallback (before the handler), not only the throttle.
-    assert eleventh.json() == {"error": "Rate limit exceeded", "limit": 10, "reset_at": ANY}
+    assert eleventh.json() == {
+        "type": "https://job-pricing.dev/problems/quota-exceeded",
+        "title": "Too many requests",
+        "status": 429,
+        "detail": ANY,
+        "code": "rate_limit_exceeded",
+        "error": "Rate limit exceeded",
+        "limit": 10,
+        "reset_at": ANY,
+        "retry_after": ANY,
+    }
 
     private_redis.start()  # empty: the shared counts start again
     deadline = time.monotonic() + 15

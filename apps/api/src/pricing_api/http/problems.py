@@ -27,10 +27,21 @@ from pricing_core.errors import (
     UnknownSource,
 )
 
-__all__ = ["EXCEPTION_HANDLERS", "FIELD_BY_ERROR", "PROBLEM_JSON", "STATUS_BY_ERROR", "problem"]
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "FIELD_BY_ERROR",
+    "PROBLEM_JSON",
+    "QUOTA_EXCEEDED",
+    "STATUS_BY_ERROR",
+    "TYPE_BASE",
+    "problem",
+]
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://job-pricing.dev/problems/"  # a stable identifier, not fetched
+# Every 429 is this one type (security checklist 23), whichever quota refused: the request
+# rate limit or the login failure throttle. Their `code` still tells them apart.
+QUOTA_EXCEEDED = "quota-exceeded"
 log = logging.getLogger("pricing_api")
 
 # Most specific first: the first class an error is an instance of decides its status.
@@ -67,7 +78,7 @@ TITLES = {
 
 def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
     body = {
-        "type": TYPE_BASE + code,
+        "type": TYPE_BASE + (QUOTA_EXCEEDED if status == 429 else code),
         "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,

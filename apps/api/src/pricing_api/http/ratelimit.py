@@ -9,6 +9,9 @@ anonymous. A request whose credentials fail (401) or that lacks the permission (
 counted as well (against its address, or its principal), so guessing tokens is limited too.
 The decision is kept in the connection state; a `before_send` hook copies it into the
 headers of whatever answer leaves, 2xx, 4xx or the 429 itself.
+
+The 429 is a problem (RFC 9457) of type `quota-exceeded`, as the security checklist asks,
+that also carries the members access.md fixes: `error`, `limit` and `reset_at`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 
+from pricing_api.http.problems import PROBLEM_JSON, problem
+from pricing_api.http.schemas import QuotaProblem
 from pricing_core.access.fields import MAX_EMAIL
 from pricing_core.access.model import normalise_email
 from pricing_core.errors import Forbidden, NotAuthenticated
@@ -40,7 +45,6 @@ __all__ = [
     "RATE_LIMIT_HANDLERS",
     "RATE_LIMIT_STATE",
     "RateLimitExceeded",
-    "RateLimitExceededBody",
     "add_rate_limit_headers",
     "document_rate_limits",
     "rate_limit_headers",
@@ -59,15 +63,6 @@ class RateLimitExceeded(Exception):
     def __init__(self, decision: Decision) -> None:
         super().__init__("rate limit exceeded")
         self.decision = decision
-
-
-@dataclasses.dataclass(frozen=True)
-class RateLimitExceededBody:
-    """The 429 body of access.md: exactly these three fields."""
-
-    error: str
-    limit: int
-    reset_at: int
 
 
 def rate_limit_headers(decision: Decision) -> dict[str, str]:
@@ -99,12 +94,16 @@ async def add_rate_limit_headers(message: Message, scope: Scope) -> None:
 
 def too_many_requests(_: Request[Any, Any, Any], error: RateLimitExceeded) -> Response[Any]:
     decision = error.decision
-    body = {"error": "Rate limit exceeded", "limit": decision.limit, "reset_at": decision.reset_at}
-    return Response(
-        body,
-        status_code=429,
-        media_type="application/json",
-        headers={"Retry-After": str(decision.retry_after)},
+    quota = decision.binding.quota
+    return problem(
+        429,
+        "rate_limit_exceeded",
+        f"over the {quota.name} quota of {quota.limit} requests per {quota.window} s; "
+        f"retry after {decision.retry_after} s",
+        error="Rate limit exceeded",
+        limit=decision.limit,
+        reset_at=decision.reset_at,
+        retry_after=decision.retry_after,  # also the Retry-After header
     )
 
 
@@ -187,14 +186,16 @@ _HEADER_DOCS = {
     "RateLimit-Policy": 'Quotas, as Structured Fields: `"peruser";q=100;w=3600`.',
     "RateLimit": 'Their state, as Structured Fields: `"peruser";r=42;t=1234`.',
 }
+_RATE_LIMITED = (
+    "Over the request rate limit: retry after `Retry-After` seconds. Carries "
+    "`RateLimit-Policy`, `RateLimit` and `X-RateLimit-*`; the problem (type `quota-exceeded`, "
+    '`code` `rate_limit_exceeded`) also has `"error": "Rate limit exceeded"`, `limit` and '
+    "`reset_at` (epoch seconds)."
+)
 _LIMITED = ResponseSpec(
-    data_container=RateLimitExceededBody,
-    description=(
-        "Rate limit exceeded: retry after `Retry-After` seconds. Carries `RateLimit-Policy`, "
-        "`RateLimit` and `X-RateLimit-*`; the body is exactly "
-        '`{"error": "Rate limit exceeded", "limit": N, "reset_at": T}`.'
-    ),
-    media_type="application/json",
+    data_container=QuotaProblem,
+    description=_RATE_LIMITED,
+    media_type=PROBLEM_JSON,
     generate_examples=False,
 )
 
@@ -202,8 +203,8 @@ _LIMITED = ResponseSpec(
 def document_rate_limits(app: Litestar, policy: RateLimitPolicy) -> None:
     """Declare the 429 answer and the limit headers on every limited route's OpenAPI entry.
 
-    A route that already documents a 429 of its own (login's throttle) keeps it, with a
-    note that the rate limit's answer can come too.
+    A route that already documents a 429 of its own (login's throttle) keeps one entry, the
+    same problem schema (both answers fit it), with both causes in its description.
     """
     if not policy.enabled:
         return
@@ -221,12 +222,12 @@ def document_rate_limits(app: Litestar, policy: RateLimitPolicy) -> None:
             own = responses.get(429)
             if own is None:
                 responses[429] = _LIMITED
-            elif "Rate limit exceeded" not in own.description:
+            elif _RATE_LIMITED not in own.description:  # handlers outlive one app
                 responses[429] = dataclasses.replace(
                     own,
-                    description=own.description
-                    + ' Or, over the request rate limit: `{"error": "Rate limit exceeded", '
-                    '"limit": N, "reset_at": T}` (application/json).',
+                    data_container=QuotaProblem,
+                    media_type=PROBLEM_JSON,
+                    description=f"{own.description} Or: {_RATE_LIMITED}",
                 )
             handler.responses = responses
             handler.response_headers = [*(handler.response_headers or ()), *documented]

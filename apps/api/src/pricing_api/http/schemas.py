@@ -38,6 +38,7 @@ __all__ = [
     "PermissionsOut",
     "Problem",
     "ProfileBody",
+    "QuotaProblem",
     "RefreshBody",
     "RegisterBody",
     "RoleBody",
@@ -167,6 +168,25 @@ class Problem(msgspec.Struct, omit_defaults=True):
     retry_after: int | None = None
 
 
+class QuotaProblem(msgspec.Struct, omit_defaults=True):
+    """Every 429: a problem of type `quota-exceeded`, with `retry_after` seconds.
+
+    The request rate limit's also carries access.md's members `error` ("Rate limit
+    exceeded"), `limit` and `reset_at` (epoch seconds); the login failure throttle's does not.
+    One schema for both: a route that can give either documents one 429.
+    """
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    retry_after: int | None = None
+    error: str | None = None
+    limit: int | None = None
+    reset_at: int | None = None
+
+
 def tokens_out(pair: TokenPair) -> TokensOut:
     return TokensOut(
         access_token=pair.access_token,
@@ -218,7 +238,7 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the problem-details answers a route can give."""
     return {
         status: ResponseSpec(
-            data_container=Problem,
+            data_container=QuotaProblem if status == 429 else Problem,
             description=_DESCRIPTIONS[status],
             media_type=PROBLEM_JSON,
             generate_examples=False,
