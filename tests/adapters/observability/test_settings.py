@@ -21,6 +21,8 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.slow_query_ms == 100
     assert settings.metrics_dir is None
     assert settings.query_stats_dir is None
+    assert settings.metrics_token is None
+    assert settings.metrics_networks == ("127.0.0.1/32", "::1/128")  # this host only
 
 
 def test_production_samples_a_tenth_of_traces_unless_told(tmp_path: Path) -> None:
@@ -37,12 +39,21 @@ def test_values_are_read(tmp_path: Path) -> None:
         PRICING_LOG_LEVEL="warning",
         PRICING_SLOW_QUERY_MS="250",
         PRICING_QUERY_STATS_DIR=str(tmp_path / "stats"),
+        PRICING_METRICS_TOKEN="scrape-0123456789abcdef",
+        PRICING_METRICS_NETWORKS="10.0.0.0/8, 192.0.2.7,fd00::/8",
     )
     assert settings.sentry_dsn == "https://key@sentry.example/1"
     assert "key@sentry" not in repr(settings)  # the DSN carries a key
     assert (settings.log_format, settings.log_level) == ("json", "WARNING")
     assert settings.slow_query_ms == 250
     assert settings.query_stats_dir == tmp_path / "stats"
+    assert settings.metrics_token == "scrape-0123456789abcdef"
+    assert "scrape-0123456789abcdef" not in repr(settings)
+    assert settings.metrics_networks == ("10.0.0.0/8", "192.0.2.7/32", "fd00::/8")
+
+
+def test_metrics_networks_none_leaves_the_token_only(tmp_path: Path) -> None:
+    assert read(tmp_path, PRICING_METRICS_NETWORKS="none").metrics_networks == ()
 
 
 @pytest.mark.parametrize(
@@ -53,6 +64,9 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("PRICING_LOG_FORMAT", "xml"),
         ("PRICING_LOG_LEVEL", "chatty"),
         ("PRICING_SLOW_QUERY_MS", "-1"),
+        ("PRICING_METRICS_TOKEN", "short"),
+        ("PRICING_METRICS_TOKEN", "has a space in the middle"),
+        ("PRICING_METRICS_NETWORKS", "10.0.0.0/8,localhost"),
     ],
 )
 def test_a_bad_value_names_its_variable(tmp_path: Path, name: str, raw: str) -> None:

@@ -60,6 +60,11 @@ class CaptureTransport(Transport):
         )
 
 
+# TestClient's requests come from "testclient", no address of any allowed network: the
+# tests scrape /metrics with the token, as a Prometheus on another host would.
+METRICS_TOKEN = "test-metrics-token-0123456789"
+
+
 def settings_for(data_dir: Path, **env: str) -> Settings:
     return Settings.from_env(
         {
@@ -67,9 +72,15 @@ def settings_for(data_dir: Path, **env: str) -> Settings:
             "PRICING_DATABASE_URL": "memory://",
             "PRICING_BUNDLED_DATA": "false",
             "PRICING_LOG_FORMAT": "json",
+            "PRICING_METRICS_TOKEN": METRICS_TOKEN,
             **env,
         }
     )
+
+
+def scraper() -> dict[str, str]:
+    """The headers of an allowed scrape."""
+    return {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
 
 @attrs.define
@@ -83,7 +94,7 @@ class Observed:
         return {"Authorization": f"Bearer {self.admin_token}"}
 
     def scrape(self) -> str:
-        response = self.client.get("/metrics")
+        response = self.client.get("/metrics", headers=scraper())
         assert response.status_code == 200
         return response.text
 

@@ -1,4 +1,5 @@
-"""Every request: an id (kept or made), a log line, counts by route template, /metrics public."""
+"""Every request: an id (kept or made), a log line, counts by route template, /metrics never
+limited."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from pricing_core.access.model import AuditQuery, Outcome
 from tests.adapters.observability.conftest import samples, value
-from tests.e2e.observability.conftest import Observed, open_observed, settings_for
+from tests.e2e.observability.conftest import Observed, open_observed, scraper, settings_for
 
 
 def request_lines(err: str) -> list[dict[str, Any]]:
@@ -101,8 +102,8 @@ def strict_limits(tmp_path: Path) -> Iterator[Observed]:
     yield from open_observed(settings)
 
 
-def test_metrics_is_public_and_never_rate_limited(strict_limits: Observed) -> None:
-    answers = [strict_limits.client.get("/metrics") for _ in range(6)]
+def test_metrics_is_never_rate_limited(strict_limits: Observed) -> None:
+    answers = [strict_limits.client.get("/metrics", headers=scraper()) for _ in range(6)]
     assert [a.status_code for a in answers] == [200] * 6
     assert answers[-1].headers["content-type"].startswith("text/plain; version=0.0.4")
     found = samples(answers[-1].text)
@@ -119,7 +120,14 @@ def test_metrics_is_public_and_never_rate_limited(strict_limits: Observed) -> No
     assert 429 in limited  # the limit is real for the others
 
 
-def test_the_metrics_route_is_in_the_schema_as_public(observed: Observed) -> None:
+def test_the_metrics_route_is_in_the_schema_with_its_token_and_refusals(
+    observed: Observed,
+) -> None:
     schema = observed.client.get("/schema/openapi.json").json()
     operation = schema["paths"]["/metrics"]["get"]
     assert "operations" in operation["tags"]
+    assert operation["security"] == [{"metricsToken": []}]
+    assert schema["components"]["securitySchemes"]["metricsToken"]["scheme"] == "bearer"
+    for status in ("401", "403"):
+        assert list(operation["responses"][status]["content"]) == ["application/problem+json"]
+    assert "429" not in operation["responses"]

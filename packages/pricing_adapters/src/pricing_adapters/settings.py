@@ -110,6 +110,30 @@ def _fraction(environ: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+# Who may scrape /metrics without the token: this host, unless told otherwise.
+METRICS_NETWORKS = ("127.0.0.1/32", "::1/128")
+# /metrics is never rate limited, so its token must be too long to guess.
+MIN_METRICS_TOKEN = 16
+
+
+def _metrics_token(environ: Mapping[str, str]) -> str | None:
+    raw = (environ.get("PRICING_METRICS_TOKEN") or "").strip()
+    if raw and (len(raw) < MIN_METRICS_TOKEN or not raw.isprintable() or " " in raw):
+        raise SettingsError(
+            f"PRICING_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} printable characters "
+            "without spaces"
+        )
+    return raw or None
+
+
+def _metrics_networks(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """PRICING_METRICS_NETWORKS: CIDRs, `none` (the token only), or unset (loopback)."""
+    name = "PRICING_METRICS_NETWORKS"
+    if (environ.get(name) or "").strip().lower() == "none":
+        return ()
+    return _networks(environ, name) or METRICS_NETWORKS
+
+
 def _metrics_dir(environ: Mapping[str, str]) -> Path | None:
     """PRICING_METRICS_DIR, or prometheus_client's own PROMETHEUS_MULTIPROC_DIR; not both."""
     ours = (environ.get("PRICING_METRICS_DIR") or "").strip()
@@ -155,6 +179,9 @@ class Settings:
     log_level: str = "INFO"
     slow_query_ms: int = 100
     metrics_dir: Path | None = None  # prometheus multiprocess mode when set
+    # Who may scrape /metrics (no user account): this bearer token, or these client networks.
+    metrics_token: str | None = attrs.field(default=None, repr=False)
+    metrics_networks: tuple[str, ...] = METRICS_NETWORKS
     query_stats_dir: Path | None = None  # None: data_dir / "query-stats"
 
     @classmethod
@@ -198,6 +225,8 @@ class Settings:
             log_level=_choice(environ, "PRICING_LOG_LEVEL", LOG_LEVELS, "INFO"),
             slow_query_ms=_integer(environ, "PRICING_SLOW_QUERY_MS", 100, 0, 3_600_000),
             metrics_dir=_metrics_dir(environ),
+            metrics_token=_metrics_token(environ),
+            metrics_networks=_metrics_networks(environ),
             query_stats_dir=(
                 Path(environ["PRICING_QUERY_STATS_DIR"])
                 if environ.get("PRICING_QUERY_STATS_DIR")

@@ -11,6 +11,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from pricing_api.http.metrics_access import METRICS_SCHEME
 from pricing_api.http.security import PUBLIC
 
 __all__ = ["ASSETS_PATH", "docs_assets", "openapi_config"]
@@ -42,6 +43,11 @@ def openapi_config(version: str) -> OpenAPIConfig:
                 "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
                 "apiKey": SecurityScheme(
                     type="apiKey", name="X-API-Key", security_scheme_in="header"
+                ),
+                METRICS_SCHEME: SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="PRICING_METRICS_TOKEN, for GET /metrics only.",
                 ),
             }
         ),

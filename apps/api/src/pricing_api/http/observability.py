@@ -1,4 +1,4 @@
-"""Request ids, request logs, HTTP metrics, error reporting and the public `/metrics` route.
+"""Request ids, request logs, HTTP metrics, error reporting and the `/metrics` route.
 
 `start_error_reporting` runs before the app is built (Sentry's Litestar integration hooks
 into its construction); `instrument` then wraps the whole app, so that every request,
@@ -33,6 +33,7 @@ from pricing_adapters.prometheus_metrics import CONTENT_TYPE, PrometheusMetrics
 from pricing_adapters.sentry import init_sentry, is_reporting, secret_values
 from pricing_adapters.settings import Settings
 from pricing_adapters.sql.timing import persist
+from pricing_api.http.metrics_access import METRICS_SCHEME, MetricsAccess, metrics_refusals
 from pricing_api.http.security import PUBLIC
 from pricing_core.access.audit import escape
 
@@ -154,14 +155,24 @@ class _Observed:
         log.log(logging.WARNING if status >= 500 else logging.INFO, "request", extra=fields)
 
 
-def _metrics_route(metrics: PrometheusMetrics) -> Any:
+def _metrics_route(metrics: PrometheusMetrics, access: MetricsAccess) -> Any:
     @get(
         "/metrics",
+        # No user account (PUBLIC to the permission guard) and never rate limited, but only
+        # the metrics token or an allowed network: metrics_access.py.
         opt={**PUBLIC, "rate_limit": False},
+        guards=[access.guard()],
+        security=[{METRICS_SCHEME: []}],
+        responses=metrics_refusals(),
         media_type=CONTENT_TYPE,
         sync_to_thread=True,  # reads every process's files and the data versions
         tags=["operations"],
         summary="Prometheus metrics (every API process's, merged)",
+        description=(
+            "Answers `Authorization: Bearer <PRICING_METRICS_TOKEN>`, or with no credentials "
+            "a client whose address is in PRICING_METRICS_NETWORKS (this host by default). "
+            "Never rate limited."
+        ),
     )
     def scrape() -> Response[bytes]:
         return Response(metrics.exposition(), media_type=CONTENT_TYPE)
@@ -174,7 +185,7 @@ def instrument(app: Litestar, container: Container) -> None:
     statement figures `pricing db stats` reads."""
     settings = container.settings
     configure_logging(settings)
-    app.register(_metrics_route(container.metrics))
+    app.register(_metrics_route(container.metrics, MetricsAccess.from_settings(settings)))
     app.asgi_handler = _Observed(app.asgi_handler, container.metrics)
     if container.engine is not None:
         persist(settings.query_stats_dir or settings.data_dir / "query-stats")

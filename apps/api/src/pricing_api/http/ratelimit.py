@@ -46,6 +46,7 @@ __all__ = [
     "RATE_LIMIT_STATE",
     "RateLimitExceeded",
     "add_rate_limit_headers",
+    "client_ip",
     "document_rate_limits",
     "rate_limit_headers",
     "rate_limited",
@@ -129,6 +130,12 @@ async def _account(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None
     return None
 
 
+def client_ip(connection: ASGIConnection[Any, Any, Any, Any], trusted: TrustedProxies) -> str:
+    """The client's address: the peer's, or X-Forwarded-For's when the peer is trusted."""
+    peer = connection.client.host if connection.client else ""
+    return trusted.client_ip(peer, connection.headers.getall("x-forwarded-for", []))
+
+
 def rate_limited(limiter: RateLimiter, trusted: TrustedProxies, inner: Guard) -> Guard:
     """The app guard: client address, then `inner` (authentication and permission), then
     the rate limit. See the module docstring for why it wraps rather than follows."""
@@ -150,9 +157,7 @@ def rate_limited(limiter: RateLimiter, trusted: TrustedProxies, inner: Guard) ->
     async def guard(
         connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
     ) -> None:
-        peer = connection.client.host if connection.client else ""
-        forwarded = connection.headers.getall("x-forwarded-for", [])
-        connection.state.client_ip = trusted.client_ip(peer, forwarded)
+        connection.state.client_ip = client_ip(connection, trusted)
         path = _path(connection)
         if not policy.enabled or policy.exempt(path) or _opted_out(handler):
             await inner(connection, handler)
