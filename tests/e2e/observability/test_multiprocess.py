@@ -140,6 +140,9 @@ def test_metrics_add_up_over_two_processes(
         unmatched = {"method": "GET", "endpoint": "unmatched", "status_code": "404"}
         assert value(text, "http_requests_total", **unmatched) == 3
         assert value(text, "login_failures_total") == 2
+        # Each login counted against its quotas; probes and unmatched paths were not.
+        assert value(text, "rate_limit_decisions_total", outcome="allowed") == 2
+        assert value(text, "rate_limiter_degraded") == 0
         assert value(text, "http_requests_in_progress") == 1  # the scrape being answered
         age = value(text, "market_data_version_age_seconds", source="mercer-2025")
         assert age is not None

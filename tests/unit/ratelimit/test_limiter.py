@@ -12,6 +12,7 @@ from pricing_core.ratelimit.model import Caller
 from pricing_core.ratelimit.policy import RateLimitPolicy
 from pricing_core.ratelimit.service import RateLimiter
 from tests.unit.ratelimit.gear import T0, LogStore, StillClock
+from tests.unit.recorded_metrics import RecordedMetrics
 
 VIEWER = Principal(role=Role.VIEWER, user_id="v-1")
 ME = Caller(ip="10.0.0.1", path="/api/v1/auth/me", principal=VIEWER)
@@ -104,3 +105,21 @@ def _allowed(limiter: RateLimiter, caller: Caller) -> bool:
     decision = limiter.check(caller)
     assert decision is not None
     return decision.allowed
+
+
+def test_every_decision_is_reported_by_outcome(store: LogStore, clock: StillClock) -> None:
+    metrics = RecordedMetrics()
+    limiter = RateLimiter(
+        policy=RateLimitPolicy(anonymous_limit=2), store=store, clock=clock, metrics=metrics
+    )
+    anonymous = Caller(ip="10.0.0.7", path="/api/v1/x")
+    for _ in range(5):
+        limiter.check(anonymous)
+    admin = Principal(role=Role.ADMIN, user_id="a-1")
+    limiter.check(Caller(ip="10.0.0.1", path="/api/v1/x", principal=admin))  # nothing limits
+    limiter.check(Caller(ip="10.0.0.1", path="/health"))  # exempt
+    store.down = True
+    limiter.check(anonymous)  # fails open: allowed
+    with pytest.raises(CounterStoreUnavailable):
+        limiter.check(LOGIN)  # fails closed
+    assert metrics.of("rate_limit") == {("allowed",): 3, ("limited",): 3, ("unavailable",): 1}

@@ -16,6 +16,7 @@ from pricing_core.pricing.service import PriceJob
 from pricing_core.requests.inputs import PricingInputs, inputs_as_json, inputs_from_json
 from pricing_core.requests.pricer import PriceInputs
 from tests.unit.pricing.conftest import build_market, make_cut
+from tests.unit.recorded_metrics import RecordedMetrics
 from tests.unit.requests.conftest import INPUTS, ListPolicyStore, TickingClock
 
 MATCH = Match(source="oews-2025", job_code="151252", quality="close", adjustment="0.05")
@@ -87,3 +88,18 @@ def test_a_title_without_a_matcher_is_refused_naming_it() -> None:
         price(PricingInputs(title="Engineer", area="0041940"))
     assert caught.value.field == "title"
     assert price(INPUTS).policy_version == 1  # matches need no matcher
+
+
+def test_each_price_is_reported_by_its_confidence_label() -> None:
+    metrics = RecordedMetrics()
+    price = PriceInputs(
+        price_job=PriceJob(market=build_market().add(make_cut())),
+        policies=ListPolicyStore(),
+        clock=TickingClock(),
+        metrics=metrics,
+    )
+    label = price(INPUTS).result["confidence"]["label"]
+    price(INPUTS)
+    with pytest.raises(InvalidRequest):
+        price(PricingInputs(title="Engineer", area="0041940"))  # not priced: not counted
+    assert metrics.of("quote") == {(label,): 2}

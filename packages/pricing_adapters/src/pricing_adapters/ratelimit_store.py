@@ -19,7 +19,7 @@ from redis.retry import Retry
 from pricing_adapters.settings import Settings
 from pricing_core.access.roles import Role
 from pricing_core.errors import CounterStoreUnavailable
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, Metrics
 from pricing_core.ratelimit.model import Usage
 from pricing_core.ratelimit.policy import RateLimitPolicy
 from pricing_core.ratelimit.ports import CounterStore
@@ -202,11 +202,19 @@ def policy_from(settings: Settings) -> RateLimitPolicy:
     )
 
 
-def build_rate_limiter(settings: Settings, clock: Clock) -> RateLimiter:
-    """Redis with a per-process fallback when `PRICING_REDIS_URL` is set, else memory."""
+def build_rate_limiter(
+    settings: Settings, clock: Clock, metrics: Metrics | None = None
+) -> RateLimiter:
+    """Redis with a per-process fallback when `PRICING_REDIS_URL` is set, else memory.
+
+    `metrics` hears every decision, and each degradation and recovery of the store.
+    """
     local = memory_counter_store()
     store: CounterStore = local
     if settings.redis_url:
         shared = redis_counter_store(settings.redis_url, prefix=settings.rate_limit_prefix)
         store = FallbackCounterStore(shared, local)
-    return RateLimiter(policy=policy_from(settings), store=store, clock=clock)
+    if metrics is not None:
+        store.on_degraded.append(lambda: metrics.limiter_degraded(True))
+        store.on_recovered.append(lambda: metrics.limiter_degraded(False))
+    return RateLimiter(policy=policy_from(settings), store=store, clock=clock, metrics=metrics)

@@ -13,7 +13,7 @@ from pricing_adapters.secrets import SystemSecrets
 from pricing_adapters.sql.requests import SqlRequestStore
 from pricing_core.access.audit import Auditor
 from pricing_core.matching.service import TitleMatcher
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, Metrics
 from pricing_core.pricing.by_title import PriceTitle
 from pricing_core.pricing.policy_admin import ReadPolicy, UpdatePolicy
 from pricing_core.pricing.ports import PolicyStore
@@ -62,6 +62,7 @@ def build_requests(
     price_job: PriceJob,
     title_matcher: Callable[[], TitleMatcher],
     title_source: str,
+    metrics: Metrics | None = None,
 ) -> RequestServices:
     store: RequestStore = InMemoryRequestStore() if engine is None else SqlRequestStore(engine)
     auditor = Auditor(log=access.audit_log, clock=clock)
@@ -71,6 +72,7 @@ def build_requests(
         policies=policies,
         clock=clock,
         price_title=PriceTitle(price_job=price_job, matcher=title_matcher, source=title_source),
+        metrics=metrics,
     )
     return RequestServices(
         store=store,

@@ -32,7 +32,8 @@ class Metrics(Protocol):
         ...
 
     def rate_limit(self, outcome: str) -> None:
-        """A rate-limit decision: `allowed` or `limited` (or another short, fixed word)."""
+        """A rate-limit decision: `allowed`, `limited`, or `unavailable` (refused because the
+        counter store did not answer)."""
         ...
 
     def limiter_degraded(self, degraded: bool) -> None:

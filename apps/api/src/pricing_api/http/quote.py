@@ -46,4 +46,7 @@ class QuoteController(Controller):
     def quote(self, data: Annotated[QuoteBody, QUOTE_BODY], services: Services) -> dict[str, Any]:
         """422 names the field: an ambiguous area lists its `candidates`; a percentile that
         contradicts the level, or that the market cannot interpolate, says so."""
-        return price_quote(services, data.to_quote()).as_json()
+        quoted = price_quote(services, data.to_quote())
+        # Counted here, not in price_quote: `pricing price` shares it and is no API quote.
+        services.metrics.quote(quoted.result.confidence.label)
+        return quoted.as_json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from pricing_core.errors import CounterStoreUnavailable
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, Metrics
 from pricing_core.ratelimit.model import Caller, Decision, Limit, QuotaState, Usage
 from pricing_core.ratelimit.policy import RateLimitPolicy
 from pricing_core.ratelimit.ports import CounterStore
@@ -21,11 +21,15 @@ class RateLimiter:
     refused request spends nothing more. When the store raises CounterStoreUnavailable (no
     fallback answered), a `fail_open` quota lets the request through, marked degraded, and
     any other quota re-raises: authentication routes are never left unlimited.
+
+    Each decision is reported to `metrics` as `allowed` or `limited`, and a request refused
+    because the store did not answer as `unavailable`; requests nothing limits are not.
     """
 
     policy: RateLimitPolicy
     store: CounterStore
     clock: Clock
+    metrics: Metrics | None = None
 
     @property
     def degraded(self) -> bool:
@@ -40,12 +44,22 @@ class RateLimiter:
         states: list[QuotaState] = []
         degraded = False
         for limit in limits:
-            usage = self._hit(limit)
+            try:
+                usage = self._hit(limit)
+            except CounterStoreUnavailable:
+                self._report("unavailable")
+                raise
             degraded = degraded or usage.degraded
             states.append(QuotaState.of(limit.quota, usage, now))
             if not usage.allowed:
                 break
-        return Decision(states=tuple(states), degraded=degraded)
+        decision = Decision(states=tuple(states), degraded=degraded)
+        self._report("allowed" if decision.allowed else "limited")
+        return decision
+
+    def _report(self, outcome: str) -> None:
+        if self.metrics is not None:
+            self.metrics.rate_limit(outcome)
 
     def _hit(self, limit: Limit) -> Usage:
         quota = limit.quota

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from pricing_core.errors import InvalidRequest
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, Metrics
 from pricing_core.pricing.by_title import PriceTitle, TitlePricing
 from pricing_core.pricing.model import PricingRequest
 from pricing_core.pricing.ports import PolicyStore
@@ -47,13 +47,15 @@ class PriceInputs:
     """Price with `policies.current()` and today's date unless the inputs give one.
 
     The result JSON records the policy version and the dataset versions it used; a title's
-    result also says which occupation it was matched to (`title_match`).
+    result also says which occupation it was matched to (`title_match`). Each price is
+    reported to `metrics` by its confidence label.
     """
 
     price_job: PriceJob
     policies: PolicyStore
     clock: Clock
     price_title: PriceTitle | None = None
+    metrics: Metrics | None = None
 
     def __call__(self, inputs: PricingInputs) -> Priced:
         policy = self.policies.current()
@@ -77,6 +79,8 @@ class PriceInputs:
             request = PricingRequest(matches=inputs.matches, area=inputs.area, **options)
             result, job_code = self.price_job(request, policy), inputs.matches[0].job_code
             payload = result_as_json(result)
+        if self.metrics is not None:
+            self.metrics.quote(result.confidence.label)
         return Priced(
             result=payload,
             job_code=job_code,
