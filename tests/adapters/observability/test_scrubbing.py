@@ -88,6 +88,30 @@ def test_the_request_s_own_secrets_and_ids_are_used() -> None:
     assert cleaned["tags"]["request_id"] == "req-123"
 
 
+def test_email_addresses_are_blanked_wherever_they_sit_and_the_release_is_kept() -> None:
+    event = {
+        "release": "job-pricing@0.1.0",
+        "message": "login failed for Ann.Lee+hr@corp.example.co.uk",
+        "exception": {
+            "values": [
+                {
+                    "stacktrace": {
+                        "frames": [
+                            {"vars": {"data": "LoginBody(email='ann@example.com')"}},
+                            {"vars": {"args": ["'bob@example.org'"]}},
+                        ]
+                    }
+                }
+            ]
+        },
+    }
+    cleaned = scrub_event(event)
+    text = json.dumps(cleaned)
+    assert not any(a in text for a in ("corp.example", "ann@", "bob@", "Ann.Lee"))
+    assert cleaned["message"] == "login failed for [Filtered]"
+    assert cleaned["release"] == "job-pricing@0.1.0"
+
+
 def test_secret_values_come_from_sensitive_keys_at_any_depth() -> None:
     body = {"email": "a@b.c", "refresh_token": "r-1", "nested": [{"password": "p-1"}], "n": 1}
     assert secret_values(body) >= {"r-1", "p-1"}

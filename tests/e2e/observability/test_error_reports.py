@@ -14,12 +14,19 @@ from typing import Any
 
 import attrs
 import pytest
+import sentry_sdk
 from litestar import get
 
-from pricing_adapters.access_memory import InMemoryRefreshTokenStore
+from pricing_adapters.access_memory import InMemoryRefreshTokenStore, InMemoryUserStore
 from pricing_adapters.bootstrap import Container
+from pricing_adapters.sentry import scrub_event
+from pricing_api.http.observability import start_error_reporting
 from pricing_api.http.security import AUTHENTICATED
+from pricing_core.access.audit import RequestInfo
+from pricing_core.access.model import Principal
+from pricing_core.access.roles import Role
 from tests.e2e.observability.conftest import (
+    PASSWORD,
     CaptureTransport,
     Observed,
     open_observed,
@@ -127,3 +134,76 @@ def test_errors_are_reported_with_the_environment_and_release(
     [event] = [e for e in capture_sentry.events() if "exception" in e]
     assert (event["environment"], event["release"]) == ("development", "test")
     assert json.dumps(event)  # serialisable as sent
+
+
+class FailingUsers(InMemoryUserStore):
+    def by_email(self, email: str) -> Any:
+        raise LostConnection("the user store stopped answering")
+
+
+def failing_login(container: Container) -> Container:
+    access = container.access
+    login = attrs.evolve(access.login, users=FailingUsers())
+    return attrs.evolve(container, access=attrs.evolve(access, login=login))
+
+
+@pytest.fixture
+def failing_logins(tmp_path: Path, capture_sentry: CaptureTransport) -> Iterator[Observed]:
+    yield from open_observed(settings_for(tmp_path), adjust=failing_login)
+
+
+def test_a_failed_login_reports_neither_the_password_nor_the_email(
+    failing_logins: Observed, capture_sentry: CaptureTransport
+) -> None:
+    response = failing_logins.client.post(
+        "/api/v1/auth/login",
+        json={"email": "ann.secret@example.com", "password": PASSWORD},
+        headers={"X-Request-ID": "login-failure-1"},
+    )
+    assert response.status_code == 500
+    [event] = [e for e in capture_sentry.events() if "exception" in e]
+    assert event["exception"]["values"][-1]["type"] == "LostConnection"
+    assert event["tags"]["request_id"] == "login-failure-1"
+    assert event["request"]["data"]["password"] == "[Filtered]"
+    raw = capture_sentry.raw()
+    assert PASSWORD not in raw
+    assert "ann.secret" not in raw  # the email: users are named by id alone
+
+
+def test_an_api_key_caller_is_named_by_id_and_the_key_is_nowhere(
+    failing: Observed, capture_sentry: CaptureTransport
+) -> None:
+    admin = Principal(role=Role.ADMIN, user_id=failing.admin_id)
+    key, raw_key = failing.container.access.create_api_key(
+        admin, "reports", "HR_ANALYST", RequestInfo()
+    )
+    response = failing.client.get(
+        "/test/boom", headers={"X-API-Key": raw_key, "X-Request-ID": "boom-key-1"}
+    )
+    assert response.status_code == 500
+    [event] = [e for e in capture_sentry.events() if "exception" in e]
+    assert event["user"] == {"id": f"apikey:{key.id}"}
+    assert event["tags"]["request_id"] == "boom-key-1"
+    headers = {k.lower(): v for k, v in event["request"]["headers"].items()}
+    assert headers["x-api-key"] == "[Filtered]"
+    assert raw_key not in capture_sentry.raw()
+    assert raw_key[len(key.prefix) :] not in capture_sentry.raw()  # not even the secret part
+
+
+def test_the_app_reports_through_litestar_sqlalchemy_redis_and_logging(tmp_path: Path) -> None:
+    settings = settings_for(
+        tmp_path,
+        PRICING_SENTRY_DSN="https://public@sentry.invalid/1",
+        PRICING_ENVIRONMENT="production",
+    )
+    assert start_error_reporting(settings)  # what create_app calls
+    try:
+        client = sentry_sdk.get_client()
+        assert {"litestar", "sqlalchemy", "redis", "logging"} <= set(client.integrations)
+        assert client.options["traces_sample_rate"] == 0.1  # production's default
+        assert client.options["environment"] == "production"
+        assert not client.options["send_default_pii"]
+        assert client.options["before_send"] is scrub_event
+    finally:
+        client.close()
+        sentry_sdk.get_global_scope().set_client(None)

@@ -46,6 +46,13 @@ _PATTERNS = (
     (re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+", re.I), r"\1 " + FILTERED),
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), FILTERED),
     (re.compile(r"\$argon2\w*\$[^\s'\"]+"), FILTERED),
+    # Email addresses, wherever a frame's variables or a message carry them: users are named
+    # by id alone. A release (`job-pricing@0.1.0`) ends in no letters and is kept. The
+    # lookbehind starts a match only where a run of address characters starts: linear time.
+    (
+        re.compile(r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+        FILTERED,
+    ),
 )
 log = logging.getLogger("pricing_adapters.sentry")
 
@@ -111,8 +118,8 @@ def scrub_event(event: Any, _hint: Any = None) -> Any:
 
     Secrets are found three ways: values the current request carried in sensitive fields,
     values under sensitive keys in the event, and their shapes (bearer tokens, JWTs, argon2
-    hashes, `password=...`). Each one found is removed from every string of the event:
-    messages, local variables, breadcrumbs, bodies and headers.
+    hashes, `password=...`, email addresses). Each one found is removed from every string
+    of the event: messages, local variables, breadcrumbs, bodies and headers.
     """
     scope = REQUEST.get()
     found: set[str] = set()
