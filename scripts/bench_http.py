@@ -150,7 +150,9 @@ def _prepared(url: str, data_dir: Path) -> tuple[dict[str, str], list[dict[str, 
     from pricing_core.errors import PricingError
     from pricing_core.pricing.model import Match
 
+    # JSON request logs, as in production (the readable console format costs more).
     env = {"PRICING_DATABASE_URL": url, "PRICING_DATA_DIR": str(data_dir)}
+    env["PRICING_LOG_FORMAT"] = "json"
     container = build_container(Settings.from_env(env))
     prepare(container)
     system = Principal(role=Role.ADMIN, user_id="system:bench")
@@ -216,14 +218,15 @@ def table(figures: dict[str, dict[str, float]]) -> list[str]:
     lines = [
         "## Quotes over HTTP (uvicorn, authenticated) against a bare Litestar endpoint",
         "",
-        f"One uvicorn process each on 127.0.0.1; an httpx client keeps {CONCURRENCY} requests",
-        f"in flight. {ROUNDS} rounds of {REQUESTS:,} requests per endpoint, alternating (after",
-        f"{WARMUP} warm-up requests each); req/s is the median round, latencies pool every",
-        "round. The quote route runs",
-        "as deployed (`pricing_api.http.asgi:build`): bearer token verified and its revocation",
-        "checked, rate limiter (ADMIN: unlimited; in memory, no Redis), request logging; one",
-        "match, a fixed mix of jobs and areas (fallbacks included). The bare endpoint answers a",
-        "constant JSON with no guard or middleware, measured in the same run on the same machine.",
+        "One uvicorn process per endpoint on 127.0.0.1, driven by an httpx client with",
+        f"{CONCURRENCY} requests in flight: {ROUNDS} rounds of {REQUESTS:,} requests per endpoint,",
+        f"alternating, after {WARMUP} warm-up requests each; req/s is the median round and the",
+        "latencies pool every round. The quote route runs as deployed",
+        "(`pricing_api.http.asgi:build`): bearer token verified and its revocation checked,",
+        "rate limiter (ADMIN: unlimited; in memory, no Redis), one JSON log line per request;",
+        "one match from a fixed mix of jobs and areas (fallbacks included). The bare endpoint",
+        "answers a constant JSON with no guard or middleware, in the same run on the same",
+        "machine.",
         "",
         "| database | quotes/s | p50 | p99 | bare req/s | bare p50 | bare p99 | ratio | failures |",
         "|---|---|---|---|---|---|---|---|---|",
