@@ -142,6 +142,29 @@ def test_a_token_decodes_until_exp_plus_leeway_and_not_after() -> None:
         codec.decode(token, exp + timedelta(seconds=5))
 
 
+def test_a_verified_token_is_remembered_by_its_exact_text_only(
+    codec: PyJwtTokenCodec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = codec.encode(claims())
+    assert codec.decode(token, NOW).sub == "user-1"
+    # Remembered: the signature is not checked again (PyJWT is not called) ...
+    monkeypatch.setattr(jwt, "decode", lambda *_, **__: pytest.fail("verified twice"))
+    assert codec.decode(token, NOW).sub == "user-1"
+    monkeypatch.undo()
+    # ... but a token differing in one signature character is a new token, checked afresh.
+    head, body, signature = token.split(".")
+    other = "A" if signature[0] != "A" else "B"
+    refused(codec, f"{head}.{body}.{other}{signature[1:]}")
+
+
+def test_the_remembered_tokens_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pricing_adapters.pyjwt_tokens.VERIFIED_CACHE_SIZE", 3)
+    codec = PyJwtTokenCodec(KeySet.of(K2))
+    for n in range(10):
+        codec.decode(codec.encode(claims(jti=f"token-{n}")), NOW)
+    assert len(codec._verified) == 3
+
+
 # Checklist 6: the algorithm is pinned per kid
 
 

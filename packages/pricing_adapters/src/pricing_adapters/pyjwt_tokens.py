@@ -6,8 +6,11 @@ Claims: `sub`, `role`, `iat`, `exp`, `jti`, `iss`, `aud`, `typ` ("access"), all 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import jwt
@@ -44,6 +47,11 @@ ACCESS = "access"
 DEFAULT_LEEWAY = timedelta(seconds=10)
 MAX_LEEWAY = timedelta(seconds=30)
 REQUIRED_CLAIMS = ("sub", "role", "iat", "exp", "jti", "iss", "aud", "typ")
+# Verified payloads by exact token text. A client sends the same access token on every
+# request for its 15 minutes; checking its signature and re-parsing it each time was a
+# fifth of an authenticated request. Only the signature check is remembered: expiry,
+# revocation, the user and their role are checked on every request.
+VERIFIED_CACHE_SIZE = 4096
 
 # Expiry is checked here against the `now` the caller passes (the Clock port), not by PyJWT
 # against the system clock; PyJWT checks presence, signature, issuer and audience.
@@ -107,6 +115,8 @@ class PyJwtTokenCodec(TokenCodec):
         self._issuer = issuer
         self._audience = audience
         self._leeway = leeway
+        self._verified: OrderedDict[str, Mapping[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def encode(self, claims: AccessClaims) -> str:
         key = self._keys.signing
@@ -138,6 +148,22 @@ class PyJwtTokenCodec(TokenCodec):
         return key
 
     def decode(self, token: str, now: datetime) -> AccessClaims:
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        with self._lock:
+            payload = self._verified.get(token)
+            if payload is not None:
+                self._verified.move_to_end(token)
+        if payload is None:
+            payload = self._verify(token)
+            with self._lock:
+                self._verified[token] = payload
+                if len(self._verified) > VERIFIED_CACHE_SIZE:
+                    self._verified.popitem(last=False)
+        return self._claims(payload, now)
+
+    def _verify(self, token: str) -> Mapping[str, Any]:
+        """The payload of a token whose signature, issuer, audience and claims check out."""
         key = self._key(token)
         try:
             payload = jwt.decode(
@@ -150,9 +176,7 @@ class PyJwtTokenCodec(TokenCodec):
             )
         except jwt.PyJWTError as error:
             raise InvalidToken(f"{type(error).__name__}: {error}") from None
-        if now.tzinfo is None:
-            raise ValueError("now must be timezone-aware")
-        return self._claims(payload, now)
+        return MappingProxyType(payload)  # shared between requests: nobody may change it
 
     def _claims(self, payload: Mapping[str, Any], now: datetime) -> AccessClaims:
         if payload["typ"] != ACCESS:
