@@ -264,6 +264,20 @@ def test_the_policy_in_force_starts_at_the_initial_one_and_versions_count_up(
     assert history[1].policy == first
 
 
+def test_a_save_through_one_store_is_in_force_in_another_at_once(stores: Stores) -> None:
+    if stores.kind == "memory":
+        pytest.skip("one process's memory: there is no other store to see it")
+    # Two stores on one database stand for two API processes: the second has read (and
+    # remembered) the policy before the first saves a new one.
+    here, there = stores.policies(), stores.policies()
+    assert there.current() == PricingPolicy()
+    saved_policy = here.save(
+        PricingPolicy(range_spread=Decimal("0.25")), saved_at=T0, saved_by="admin"
+    )
+    assert there.current() == saved_policy
+    assert there.current().range_spread == Decimal("0.25")
+
+
 def test_an_initial_policy_is_in_force_until_the_first_save(stores: Stores) -> None:
     initial = PricingPolicy(range_spread="0.3")
     policies: PolicyStore = stores.policies(initial)

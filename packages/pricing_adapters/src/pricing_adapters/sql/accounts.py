@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, func, select
+from sqlalchemy import Engine, Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from pricing_adapters.sql.tables import api_keys, users
@@ -15,6 +15,11 @@ from pricing_core.access.ports import ApiKeyStore, UserStore
 from pricing_core.errors import Conflict, EmailTaken, NotFound
 
 __all__ = ["SqlApiKeyStore", "SqlUserStore", "violates"]
+
+# Built once: every authenticated request looks its user up, and building and keying a
+# statement cost more than running it.
+USER_BY_ID = select(users).where(users.c.id == bindparam("id"))
+USER_BY_EMAIL = select(users).where(users.c.email == bindparam("email"))
 
 
 def violates(error: IntegrityError, constraint: str, column: str) -> bool:
@@ -70,14 +75,14 @@ class SqlUserStore(UserStore):
         self._write(users.insert().values(_user_values(user)))
 
     def get(self, user_id: str) -> User | None:
-        return self._one(select(users).where(users.c.id == user_id))
+        return self._one(USER_BY_ID, {"id": user_id})
 
     def by_email(self, email: str) -> User | None:
-        return self._one(select(users).where(users.c.email == normalise_email(email)))
+        return self._one(USER_BY_EMAIL, {"email": normalise_email(email)})
 
-    def _one(self, query: Any) -> User | None:
+    def _one(self, query: Any, values: dict[str, str]) -> User | None:
         with self._engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(query, values).first()
         return None if row is None else _user(row)
 
     def save(self, user: User) -> None:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Row, select
+from sqlalchemy import Engine, Row, bindparam, select
 
 from pricing_adapters.rows import cut_from_values
 from pricing_adapters.sql.tables import (
@@ -51,6 +51,10 @@ class SqlMarketRepository(MarketReader):
         self._read_at = 0.0
         self._version_ids: dict[tuple[str, str], int] = {}
         self._cuts: dict[tuple[int, str, str, str], Cut | None] = {}
+        # Built once: every price asks for its source's active version.
+        self._source_by_name = self._sources_query().where(
+            market_sources.c.name == bindparam("name")
+        )
 
     def forget(self) -> None:
         with self._lock:
@@ -107,7 +111,7 @@ class SqlMarketRepository(MarketReader):
 
     def source(self, name: str) -> Source | None:
         with self._engine.connect() as conn:
-            row = conn.execute(self._sources_query().where(market_sources.c.name == name)).first()
+            row = conn.execute(self._source_by_name, {"name": name}).first()
         return None if row is None else self._source(row)
 
     def sources(self) -> Sequence[Source]:

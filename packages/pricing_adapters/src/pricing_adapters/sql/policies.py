@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, func, select
+from sqlalchemy import Engine, Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from pricing_adapters.sql.tables import pricing_policies
@@ -17,6 +17,11 @@ from pricing_core.pricing.policy_json import policy_as_json, policy_from_json
 from pricing_core.pricing.ports import PolicyRecord, PolicyStore
 
 __all__ = ["SqlPolicyStore"]
+
+NEWEST_VERSION = select(func.max(pricing_policies.c.version))
+POLICY_TEXT = select(pricing_policies.c.policy).where(
+    pricing_policies.c.version == bindparam("version")
+)
 
 
 def _record(row: Row[Any]) -> PolicyRecord:
@@ -34,12 +39,22 @@ class SqlPolicyStore(PolicyStore):
     def __init__(self, engine: Engine, *, initial: PricingPolicy | None = None) -> None:
         self._engine = engine
         self._initial = initial or PricingPolicy()
+        self._parsed: tuple[int, PricingPolicy] | None = None
 
     def current(self) -> PricingPolicy:
-        newest = select(pricing_policies).order_by(pricing_policies.c.version.desc()).limit(1)
+        # Every quote asks: read the newest version number (an index lookup) and parse the
+        # policy only when it differs from the one parsed last time.
         with self._engine.connect() as conn:
-            row = conn.execute(newest).first()
-        return self._initial if row is None else _record(row).policy
+            version = conn.execute(NEWEST_VERSION).scalar()
+            if version is None:
+                return self._initial
+            parsed = self._parsed
+            if parsed is not None and parsed[0] == version:
+                return parsed[1]
+            text = conn.execute(POLICY_TEXT, {"version": version}).scalar_one()
+        policy = policy_from_json(json.loads(text), version=version)
+        self._parsed = (version, policy)
+        return policy
 
     def save(self, policy: PricingPolicy, *, saved_at: datetime, saved_by: str) -> PricingPolicy:
         text = json.dumps(policy_as_json(policy), sort_keys=True)

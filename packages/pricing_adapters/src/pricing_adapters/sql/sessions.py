@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, case, delete, select
+from sqlalchemy import Engine, Row, bindparam, case, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +17,12 @@ from pricing_core.access.tokens import REVOCATION_MARGIN
 from pricing_core.errors import RevocationUnavailable
 
 __all__ = ["REVOCATION_MARGIN", "SqlRefreshTokenStore", "SqlRevocationStore"]
+
+# Built once: it runs on every authenticated request.
+IS_REVOKED = select(revoked_tokens.c.jti).where(
+    revoked_tokens.c.jti == bindparam("jti"),
+    revoked_tokens.c.expires_at > bindparam("after", type_=revoked_tokens.c.expires_at.type),
+)
 
 
 def _record(row: Row[Any]) -> RefreshRecord:
@@ -124,12 +130,10 @@ class SqlRevocationStore(RevocationStore):
             ) from error
 
     def is_revoked(self, jti: str, now: datetime) -> bool:
-        query = select(revoked_tokens.c.jti).where(
-            revoked_tokens.c.jti == jti, revoked_tokens.c.expires_at > now - REVOCATION_MARGIN
-        )
+        values = {"jti": jti, "after": now - REVOCATION_MARGIN}
         try:
             with self._engine.connect() as conn:
-                return conn.execute(query).first() is not None
+                return conn.execute(IS_REVOKED, values).first() is not None
         except SQLAlchemyError as error:
             raise RevocationUnavailable(
                 f"cannot check revocations: {type(error).__name__}"
