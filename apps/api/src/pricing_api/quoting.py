@@ -19,11 +19,11 @@ from pricing_adapters.bootstrap import Container
 from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES
-from pricing_core.pricing.by_title import PriceTitle, TitlePricing
+from pricing_core.pricing.by_title import PriceTitle, TitlePricing, title_match_json
 from pricing_core.pricing.model import Match, PricingRequest, PricingResult
 from pricing_core.pricing.presenting import result_as_json
 
-__all__ = ["Quote", "Quoted", "price_quote", "title_match_json", "values_checked"]
+__all__ = ["Quote", "Quoted", "price_quote", "values_checked"]
 
 
 def _matches(matches: Any) -> tuple[Match, ...]:
@@ -61,18 +61,6 @@ class Quoted:
         if self.matched is not None:
             payload["title_match"] = title_match_json(self.matched)
         return payload
-
-
-def title_match_json(matched: TitlePricing) -> dict[str, Any]:
-    """The occupation a title was priced as, and every candidate it was chosen from."""
-    return {
-        "title": matched.match.title,
-        "chosen": matched.chosen.job_code,
-        "candidates": [
-            {"job_code": c.job_code, "title": c.title, "score": c.score, "reason": c.reason}
-            for c in matched.match.candidates
-        ],
-    }
 
 
 @contextmanager

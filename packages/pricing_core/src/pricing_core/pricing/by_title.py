@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -16,7 +17,7 @@ from pricing_core.pricing.model import Match, PricingRequest, PricingResult
 from pricing_core.pricing.policy import PricingPolicy, Quality
 from pricing_core.pricing.service import PriceJob
 
-__all__ = ["PriceTitle", "TitlePricing", "quality_for"]
+__all__ = ["PriceTitle", "TitlePricing", "quality_for", "title_match_json"]
 
 EXACT_SCORE = 0.85
 CLOSE_SCORE = 0.6
@@ -34,6 +35,19 @@ class TitlePricing:
     match: TitleMatch
     chosen: Candidate
     result: PricingResult
+
+
+def title_match_json(found: TitlePricing) -> dict[str, Any]:
+    """The result JSON's `title_match`: the title as given, the occupation priced, and
+    every candidate it was chosen from (the CLI, the API and saved requests show the same)."""
+    return {
+        "title": found.match.title,
+        "chosen": found.chosen.job_code,
+        "candidates": [
+            {"job_code": c.job_code, "title": c.title, "score": c.score, "reason": c.reason}
+            for c in found.match.candidates
+        ],
+    }
 
 
 @attrs.frozen(kw_only=True)

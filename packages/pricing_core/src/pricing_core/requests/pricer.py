@@ -9,14 +9,14 @@ import attrs
 
 from pricing_core.errors import InvalidRequest
 from pricing_core.ports import Clock, Metrics
-from pricing_core.pricing.by_title import PriceTitle, TitlePricing
+from pricing_core.pricing.by_title import PriceTitle, title_match_json
 from pricing_core.pricing.model import PricingRequest
 from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.presenting import result_as_json
 from pricing_core.pricing.service import PriceJob
 from pricing_core.requests.inputs import PricingInputs
 
-__all__ = ["PriceInputs", "Priced", "title_match_json"]
+__all__ = ["PriceInputs", "Priced"]
 
 
 @attrs.frozen(kw_only=True)
@@ -28,18 +28,6 @@ class Priced:
     area_code: str
     dataset_versions: Mapping[str, str]
     policy_version: int
-
-
-def title_match_json(found: TitlePricing) -> dict[str, Any]:
-    """Which occupation a title was matched to, and the candidates (as the CLI shows them)."""
-    return {
-        "title": found.match.title,
-        "chosen": found.chosen.job_code,
-        "candidates": [
-            {"job_code": c.job_code, "title": c.title, "score": c.score, "reason": c.reason}
-            for c in found.match.candidates
-        ],
-    }
 
 
 @attrs.frozen(kw_only=True)
