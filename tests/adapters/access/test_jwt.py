@@ -441,3 +441,17 @@ def test_a_symlinked_key_file_is_refused(tmp_path: Path) -> None:
     link.symlink_to(real)
     with pytest.raises(OSError):
         load_or_create_local_key(link)
+
+
+def test_memory_mode_signs_with_a_key_of_its_own_and_writes_nothing(tmp_path: Path) -> None:
+    from pricing_adapters.bootstrap import build_container
+    from pricing_adapters.settings import Settings
+
+    data = tmp_path / "data"
+    env = {"PRICING_DATABASE_URL": "memory://", "PRICING_DATA_DIR": str(data)}
+    first, second = (build_container(Settings.from_env(env)) for _ in range(2))
+    assert not data.exists()  # no key file, nor anything else, for a process that keeps nothing
+    kid = jwt.get_unverified_header(first.access.authenticate.codec.encode(claims()))["kid"]
+    other = jwt.get_unverified_header(second.access.authenticate.codec.encode(claims()))["kid"]
+    assert kid.startswith("memory-")
+    assert kid != other  # one key per process: nothing of it outlives the process

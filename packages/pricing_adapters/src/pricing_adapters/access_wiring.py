@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from secrets import token_bytes, token_hex
 
 import attrs
 import redis
@@ -17,7 +18,7 @@ from pricing_adapters.access_memory import (
     InMemoryUserStore,
 )
 from pricing_adapters.argon2_hasher import Argon2PasswordHasher
-from pricing_adapters.jwt_keys import load_or_create_local_key, parse_key_set
+from pricing_adapters.jwt_keys import JwtKey, KeySet, load_or_create_local_key, parse_key_set
 from pricing_adapters.password_list import load_blocklist
 from pricing_adapters.pyjwt_tokens import PyJwtTokenCodec
 from pricing_adapters.redis_failures import FallbackFailureCounter, RedisFailureCounter
@@ -145,11 +146,14 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
     tokens = TokenPolicy()
     throttle = ThrottlePolicy()
     stores = _stores(settings, engine, throttle.window)
-    keys = (
-        parse_key_set(settings.jwt_keys)
-        if settings.jwt_keys
-        else load_or_create_local_key(settings.data_dir / "jwt-key.json")
-    )
+    if settings.jwt_keys:
+        keys = parse_key_set(settings.jwt_keys)
+    elif engine is None:
+        # memory://: accounts and sessions die with the process, and so may its key; the
+        # data folder is left untouched.
+        keys = KeySet.of(JwtKey.hs256(f"memory-{token_hex(4)}", token_bytes(32)))
+    else:
+        keys = load_or_create_local_key(settings.data_dir / "jwt-key.json")
     codec = PyJwtTokenCodec(
         keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience, leeway=tokens.leeway
     )
