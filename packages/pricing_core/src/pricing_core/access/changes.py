@@ -16,7 +16,7 @@ from pricing_core.access.ports import (
     RevocationStore,
     UserStore,
 )
-from pricing_core.access.roles import Permission
+from pricing_core.access.roles import Permission, Role
 from pricing_core.access.sessions import Sessions, end_sessions, revoke_access_token
 from pricing_core.access.tokens import ThrottlePolicy
 from pricing_core.errors import Conflict, Forbidden, InvalidRequest, NotAuthenticated, NotFound
@@ -116,28 +116,11 @@ class ChangeRole:
             raise Forbidden("you cannot grant a role above your own")
         if user.role == granted:
             return user
-        now = self.clock.now()
-        changed = end_sessions(attrs.evolve(user, role=granted), self.sessions.refresh_tokens, now)
-        self.users.save(changed)
-        revoke_keys_of(
-            self.api_keys,
-            self.auditor,
-            user_id=user.id,
-            above=granted,
-            now=now,
-            actor=actor.actor,
-            info=info,
+        detail = {"from": str(user.role), "to": str(granted)}
+        changed = attrs.evolve(user, role=granted)
+        return _lower(
+            self, actor, changed, above=granted, action="role_change", info=info, detail=detail
         )
-        self.auditor.record(
-            "role_change",
-            Outcome.SUCCESS,
-            info,
-            actor=actor.actor,
-            target_type="user",
-            target_id=user.id,
-            detail={"from": str(user.role), "to": str(granted)},
-        )
-        return changed
 
 
 @attrs.frozen(kw_only=True)
@@ -156,24 +139,41 @@ class DeactivateUser:
         user = _target(self.users, actor, user_id, "deactivate")
         if not user.active:
             return user
-        now = self.clock.now()
-        changed = end_sessions(attrs.evolve(user, active=False), self.sessions.refresh_tokens, now)
-        self.users.save(changed)
-        revoke_keys_of(
-            self.api_keys,
-            self.auditor,
-            user_id=user.id,
-            above=None,
-            now=now,
-            actor=actor.actor,
-            info=info,
-        )
-        self.auditor.record(
-            "user_deactivate",
-            Outcome.SUCCESS,
-            info,
-            actor=actor.actor,
-            target_type="user",
-            target_id=user.id,
-        )
-        return changed
+        changed = attrs.evolve(user, active=False)
+        return _lower(self, actor, changed, above=None, action="user_deactivate", info=info)
+
+
+def _lower(
+    case: ChangeRole | DeactivateUser,
+    actor: Principal,
+    changed: User,
+    *,
+    above: Role | None,
+    action: str,
+    info: RequestInfo,
+    detail: dict[str, str] | None = None,
+) -> User:
+    """Save a user whose rights were cut: their sessions end, the API keys they made above
+    `above` (all of them when None) are revoked, and the change is audited."""
+    now = case.clock.now()
+    saved = end_sessions(changed, case.sessions.refresh_tokens, now)
+    case.users.save(saved)
+    revoke_keys_of(
+        case.api_keys,
+        case.auditor,
+        user_id=saved.id,
+        above=above,
+        now=now,
+        actor=actor.actor,
+        info=info,
+    )
+    case.auditor.record(
+        action,
+        Outcome.SUCCESS,
+        info,
+        actor=actor.actor,
+        target_type="user",
+        target_id=saved.id,
+        detail=detail,
+    )
+    return saved
