@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
+from pricing_adapters.sql.engine import for_reads
 from pricing_adapters.sql.tables import api_keys, users
 from pricing_core.access.model import ApiKey, User, normalise_email
 from pricing_core.access.ports import ApiKeyStore, UserStore
@@ -61,6 +62,7 @@ class SqlUserStore(UserStore):
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._reads = for_reads(engine)
 
     def _write(self, statement: Any) -> int:
         try:
@@ -81,7 +83,7 @@ class SqlUserStore(UserStore):
         return self._one(USER_BY_EMAIL, {"email": normalise_email(email)})
 
     def _one(self, query: Any, values: dict[str, str]) -> User | None:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             row = conn.execute(query, values).first()
         return None if row is None else _user(row)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, bindparam, select
 
 from pricing_adapters.rows import cut_from_values
+from pricing_adapters.sql.engine import for_reads
 from pricing_adapters.sql.tables import (
     market_areas,
     market_cuts,
@@ -45,6 +46,7 @@ class SqlMarketRepository(MarketReader):
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._reads = for_reads(engine)
         self._lock = threading.Lock()
         self._areas: dict[str, Area] | None = None
         self._industries: dict[str, Industry] | None = None
@@ -110,7 +112,7 @@ class SqlMarketRepository(MarketReader):
         )
 
     def source(self, name: str) -> Source | None:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             row = conn.execute(self._source_by_name, {"name": name}).first()
         return None if row is None else self._source(row)
 
@@ -186,7 +188,7 @@ class SqlMarketRepository(MarketReader):
     def cut(
         self, source: str, version: str, job_code: str, area_code: str, industry_code: str
     ) -> Cut | None:
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             version_id = self._version_id(conn, source, version)
             if version_id is None:
                 return None  # not committed (yet): nothing about it may be remembered

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
+from pricing_adapters.sql.engine import for_reads
 from pricing_adapters.sql.tables import pricing_policies
 from pricing_core.errors import Conflict
 from pricing_core.pricing.policy import PricingPolicy
@@ -38,13 +39,14 @@ class SqlPolicyStore(PolicyStore):
 
     def __init__(self, engine: Engine, *, initial: PricingPolicy | None = None) -> None:
         self._engine = engine
+        self._reads = for_reads(engine)
         self._initial = initial or PricingPolicy()
         self._parsed: tuple[int, PricingPolicy] | None = None
 
     def current(self) -> PricingPolicy:
         # Every quote asks: read the newest version number (an index lookup) and parse the
         # policy only when it differs from the one parsed last time.
-        with self._engine.connect() as conn:
+        with self._reads.connect() as conn:
             version = conn.execute(NEWEST_VERSION).scalar()
             if version is None:
                 return self._initial

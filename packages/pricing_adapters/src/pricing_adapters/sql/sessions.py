@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
+from pricing_adapters.sql.engine import for_reads
 from pricing_adapters.sql.tables import refresh_tokens, revoked_tokens
 from pricing_core.access.model import RefreshRecord
 from pricing_core.access.ports import RefreshTokenStore, RevocationStore
@@ -107,6 +108,7 @@ class SqlRevocationStore(RevocationStore):
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._reads = for_reads(engine)
 
     def revoke(self, jti: str, until: datetime) -> None:
         dialect_insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
@@ -132,7 +134,7 @@ class SqlRevocationStore(RevocationStore):
     def is_revoked(self, jti: str, now: datetime) -> bool:
         values = {"jti": jti, "after": now - REVOCATION_MARGIN}
         try:
-            with self._engine.connect() as conn:
+            with self._reads.connect() as conn:
                 return conn.execute(IS_REVOKED, values).first() is not None
         except SQLAlchemyError as error:
             raise RevocationUnavailable(
