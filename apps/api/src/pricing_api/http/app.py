@@ -64,7 +64,14 @@ def create_app(
     app = Litestar(
         route_handlers=[health, docs_assets(), *ROUTES, *(extra or [])],
         # The rate limit wraps the permission guard: it needs the principal (ratelimit.py).
-        guards=[rate_limited(limiter, proxies, permission_guard(authenticate, record_denial))],
+        guards=[
+            rate_limited(
+                limiter,
+                proxies,
+                permission_guard(authenticate, record_denial),
+                in_process=not container.settings.redis_url,
+            )
+        ],
         dependencies={
             "services": Provide(lambda: container, sync_to_thread=False),
             "principal": Provide(principal_of, sync_to_thread=False),

@@ -136,9 +136,15 @@ def client_ip(connection: ASGIConnection[Any, Any, Any, Any], trusted: TrustedPr
     return trusted.client_ip(peer, connection.headers.getall("x-forwarded-for", []))
 
 
-def rate_limited(limiter: RateLimiter, trusted: TrustedProxies, inner: Guard) -> Guard:
+def rate_limited(
+    limiter: RateLimiter, trusted: TrustedProxies, inner: Guard, *, in_process: bool = False
+) -> Guard:
     """The app guard: client address, then `inner` (authentication and permission), then
-    the rate limit. See the module docstring for why it wraps rather than follows."""
+    the rate limit. See the module docstring for why it wraps rather than follows.
+
+    `in_process`: the counters live in this process's memory (no Redis), so a check takes
+    microseconds and runs on the event loop; a hop to a worker thread cost more than that.
+    Checks that may wait on Redis run in a thread."""
     policy = limiter.policy
 
     async def count(connection: ASGIConnection[Any, Any, Any, Any], path: str) -> None:
@@ -147,7 +153,10 @@ def rate_limited(limiter: RateLimiter, trusted: TrustedProxies, inner: Guard) ->
         caller = Caller(
             ip=connection.state.client_ip, path=path, principal=principal, account=account
         )
-        decision = await anyio.to_thread.run_sync(limiter.check, caller)
+        if in_process:
+            decision = limiter.check(caller)
+        else:
+            decision = await anyio.to_thread.run_sync(limiter.check, caller)
         if decision is None:
             return
         connection.state[RATE_LIMIT_STATE] = decision
