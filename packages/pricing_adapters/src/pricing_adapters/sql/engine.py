@@ -84,6 +84,8 @@ def for_reads(engine: Engine) -> Engine:
     On PostgreSQL a pooled read inside a transaction costs BEGIN and, back in the pool,
     ROLLBACK: two more round trips than the statement itself. One statement reads one
     snapshot either way, so these reads lose nothing; writes and multi-statement reads keep
-    their transactions.
+    their transactions. SQLite's driver opens no transaction for a SELECT anyway.
     """
+    if engine.dialect.name == "sqlite":
+        return engine
     return engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -57,6 +57,12 @@ class SqlMarketRepository(MarketReader):
         self._source_by_name = self._sources_query().where(
             market_sources.c.name == bindparam("name")
         )
+        self._cut_by_key = select(market_cuts).where(
+            market_cuts.c.version_id == bindparam("version_id"),
+            market_cuts.c.job_code == bindparam("job"),
+            market_cuts.c.area_code == bindparam("area"),
+            market_cuts.c.industry_code == bindparam("industry"),
+        )
 
     def forget(self) -> None:
         with self._lock:
@@ -188,25 +194,30 @@ class SqlMarketRepository(MarketReader):
     def cut(
         self, source: str, version: str, job_code: str, area_code: str, industry_code: str
     ) -> Cut | None:
+        # A remembered cut costs no connection: most lookups of a busy server end here.
+        version_id = self._version_ids.get((source, version))
+        if version_id is not None:
+            key = (version_id, job_code, area_code, industry_code)
+            if key in self._cuts:
+                return self._cuts[key]
         with self._reads.connect() as conn:
             version_id = self._version_id(conn, source, version)
             if version_id is None:
                 return None  # not committed (yet): nothing about it may be remembered
             key = (version_id, job_code, area_code, industry_code)
-            if key in self._cuts:
-                return self._cuts[key]
             row = conn.execute(
-                select(market_cuts).where(
-                    market_cuts.c.version_id == version_id,
-                    market_cuts.c.job_code == job_code,
-                    market_cuts.c.area_code == area_code,
-                    market_cuts.c.industry_code == industry_code,
-                )
+                self._cut_by_key,
+                {
+                    "version_id": version_id,
+                    "job": job_code,
+                    "area": area_code,
+                    "industry": industry_code,
+                },
             ).first()
         found = None if row is None else cut_from_values(row._mapping, source, version)
         # A committed version never changes, so its cuts (and their absence) can be kept.
         if len(self._cuts) >= CUT_CACHE_SIZE:
-            self._cuts.pop(next(iter(self._cuts)))
+            self._cuts.pop(next(iter(self._cuts)), None)
         self._cuts[key] = found
         return found
 
