@@ -74,8 +74,10 @@ class AccountFactory:
         return user
 
     def generate_password(self, email: str) -> str:
+        # token(n) gives ceil(4n/3) characters: at least 24, and never below the policy's minimum.
+        size = max(GENERATED_PASSWORD_BYTES, -(-self.passwords.min_length * 3 // 4))
         for _ in range(_GENERATION_TRIES):
-            candidate = self.secrets.token(GENERATED_PASSWORD_BYTES)
+            candidate = self.secrets.token(size)
             try:
                 self.passwords.check(candidate, email=email)
             except InvalidRequest:

@@ -36,6 +36,10 @@ class CreateApiKey:
         self, actor: Principal, name: str, role: str, info: RequestInfo
     ) -> tuple[ApiKey, str]:
         require(actor, Permission.MANAGE_API_KEYS)
+        if actor.user_id is None:
+            # A key made by a key would outlive its maker's demotion or deactivation: revoking
+            # follows the person who made a key (revoke_keys_of), and a key is nobody.
+            raise Forbidden("API keys are made by a signed-in person, not with an API key")
         name, scoped = check_name(name, required=True), check_role(role)
         if not actor.role.at_least(scoped):
             raise Forbidden("an API key cannot have a role above its creator's")
