@@ -27,6 +27,9 @@ def _decimals(mapping: Mapping[str, object]) -> Mapping[str, Decimal]:
     return MappingProxyType({str(k): to_decimal(v) for k, v in mapping.items()})
 
 
+MIN_WEIGHT = Decimal("0.0001")
+
+
 def _integers(mapping: Mapping[str, object]) -> Mapping[str, int]:
     return MappingProxyType({str(k): int(str(v)) for k, v in mapping.items()})
 
@@ -45,9 +48,11 @@ def _check_weights(
     _: object, attribute: attrs.Attribute[Mapping[str, Decimal]], value: Mapping[str, Decimal]
 ) -> None:
     for key, weight in value.items():
-        if not Decimal(0) < weight <= Decimal(100):
+        # The floor keeps products of weights far from Decimal underflow (1e-999999999 × a
+        # quality weight is 0, and every percentile would silently drop out).
+        if not MIN_WEIGHT <= weight <= Decimal(100):
             raise ValueError(
-                f"{attribute.name}.{key} must be above 0 and at most 100, got {weight}"
+                f"{attribute.name}.{key} must be between {MIN_WEIGHT} and 100, got {weight}"
             )
 
 
