@@ -22,7 +22,7 @@ from pricing_api.http.ratelimit import (
     rate_limited,
 )
 from pricing_api.http.routes import ROUTES
-from pricing_api.http.security import PUBLIC, permission_guard
+from pricing_api.http.security import PUBLIC, no_nul_guard, permission_guard
 from pricing_core.access.audit import RequestInfo
 from pricing_core.ratelimit.client_ip import TrustedProxies
 
@@ -65,12 +65,13 @@ def create_app(
         route_handlers=[health, docs_assets(), *ROUTES, *(extra or [])],
         # The rate limit wraps the permission guard: it needs the principal (ratelimit.py).
         guards=[
+            no_nul_guard,
             rate_limited(
                 limiter,
                 proxies,
                 permission_guard(authenticate, record_denial),
                 in_process=not container.settings.redis_url,
-            )
+            ),
         ],
         dependencies={
             "services": Provide(lambda: container, sync_to_thread=False),

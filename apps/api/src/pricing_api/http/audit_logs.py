@@ -16,6 +16,7 @@ from pricing_api.http.schemas import Caller, Limit, Offset, Services, problems
 from pricing_api.http.security import needs
 from pricing_core.access.model import AuditEvent, AuditQuery, Outcome
 from pricing_core.access.roles import Permission
+from pricing_core.errors import InvalidRequest
 
 __all__ = ["AuditEventOut", "AuditLogsController", "AuditPage"]
 
@@ -59,11 +60,16 @@ def _out(event: AuditEvent) -> AuditEventOut:
     )
 
 
-def _utc(instant: datetime | None) -> datetime | None:
+def _utc(field: str, instant: datetime | None) -> datetime | None:
     """A time without an offset is read as UTC, the log's own zone."""
-    if instant is None or instant.tzinfo is not None:
-        return instant
-    return instant.replace(tzinfo=UTC)
+    if instant is None:
+        return None
+    if instant.tzinfo is None:
+        return instant.replace(tzinfo=UTC)
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-12:00 lies past the last representable day
+        raise InvalidRequest(field, "is outside the years 1 to 9999 in UTC") from None
 
 
 class AuditLogsController(Controller):
@@ -97,8 +103,8 @@ class AuditLogsController(Controller):
             target_type=target_type,
             target_id=target_id,
             outcome=outcome,
-            since=_utc(since),
-            until=_utc(until),
+            since=_utc("since", since),
+            until=_utc("until", until),
             offset=offset,
             limit=limit,
         )

@@ -15,6 +15,7 @@ import msgspec
 from litestar.datastructures import UploadFile
 from litestar.params import Body, QueryParameter
 
+from pricing_api.http.schemas import NO_NUL
 from pricing_core.market.model import AreaKind, MissingReason, PercentileKind, SourceKind
 
 __all__ = [
@@ -181,8 +182,8 @@ class CutOut(msgspec.Struct):
 def _bounded(low: int, high: int, description: str) -> tuple[msgspec.Meta, Any]:
     # A form is a dataclass: msgspec enforces Meta, Litestar documents Body; say both.
     return (
-        msgspec.Meta(min_length=low, max_length=high),
-        Body(min_length=low, max_length=high, description=description),
+        msgspec.Meta(min_length=low, max_length=high, pattern=NO_NUL),
+        Body(min_length=low, max_length=high, pattern=NO_NUL, description=description),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SqlTimeout
 
 from pricing_core.errors import (
@@ -169,7 +169,33 @@ def _database_down(
     return problem(503, "database_unavailable", "the database did not answer; try again shortly")
 
 
+def _unstorable(request: Request[Any, Any, Any], error: DataError) -> Response[dict[str, Any]]:
+    # The database refused a value the request carried (PostgreSQL keeps no NUL in text,
+    # numbers have ranges): the caller's input, not our fault. The guard and the body types
+    # refuse the usual ones with their field named; this is the backstop for the rest.
+    log.warning(
+        "value refused by the database on %s %s: %s",
+        request.method,
+        request.url.path,
+        type(error.orig).__name__,
+    )
+    return problem(
+        400,
+        "invalid_value",
+        "a value in the request cannot be stored (text with a NUL character, or a number "
+        "out of range)",
+    )
+
+
+def _too_deep(request: Request[Any, Any, Any], _: RecursionError) -> Response[dict[str, Any]]:
+    # Nothing of ours recurses on input; a JSON body nested thousands deep makes the decoder.
+    log.warning("body nested too deeply on %s %s", request.method, request.url.path)
+    return problem(400, "bad_request", "the request body is nested too deeply")
+
+
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    DataError: _unstorable,
+    RecursionError: _too_deep,
     OperationalError: _database_down,
     InterfaceError: _database_down,
     SqlTimeout: _database_down,

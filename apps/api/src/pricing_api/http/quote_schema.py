@@ -24,7 +24,7 @@ from litestar.params import Body as BodyParam
 from litestar.types import Empty
 
 from pricing_api.http.quote_answer import ContributionOut, QuoteOut, TitleMatchOut
-from pricing_api.http.schemas import Body
+from pricing_api.http.schemas import NO_NUL, Body
 from pricing_api.quoting import Quote, values_checked
 from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
@@ -70,8 +70,8 @@ class ExactJsonRequest(Request[Any, Any, Any]):
         return self._json
 
 
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=NO_NUL)]
 _NUMBER = "A JSON number or a numeric string; read exactly, never through a float."
 _NUMERIC = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _FORMS = [Schema(type=OpenAPIType.NUMBER), Schema(type=OpenAPIType.STRING, pattern=_NUMERIC)]
@@ -102,7 +102,7 @@ class MatchBody(Body):
 class QuoteBody(Body):
     """Either `title` (matched to an occupation automatically) or `matches`, plus the area."""
 
-    area: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    area: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
     title: Text | None = None
     matches: Annotated[list[MatchBody], msgspec.Meta(max_length=MAX_MATCHES)] | None = None
     industry: Code = ALL_INDUSTRIES

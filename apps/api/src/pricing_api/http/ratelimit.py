@@ -118,7 +118,7 @@ async def _account(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None
         return None
     try:
         body = json.loads(await connection.body())
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a body nested thousands deep
         return None  # the handler answers 400; the address quota still counts
     if not isinstance(body, dict):
         return None

@@ -13,7 +13,7 @@ from litestar.openapi.datastructures import ResponseSpec
 
 from pricing_api.http.problems import PROBLEM_JSON
 from pricing_api.http.quote_schema import Number, QuoteBody
-from pricing_api.http.schemas import Body, Problem
+from pricing_api.http.schemas import NO_NUL, Body, Problem
 from pricing_core.requests.inputs import PricingInputs
 from pricing_core.requests.model import AdjustedRange, RequestQuery, RequestStatus
 
@@ -26,7 +26,7 @@ __all__ = [
     "request_query",
 ]
 
-Comment = Annotated[str, msgspec.Meta(max_length=4000)]
+Comment = Annotated[str, msgspec.Meta(max_length=4000, pattern=NO_NUL)]
 
 
 class RangeBody(Body):

@@ -67,9 +67,11 @@ Caller = SkipValidation[Principal]
 Info = SkipValidation[RequestInfo]
 
 Limit = Annotated[int, QueryParameter(ge=1, le=200, description="Page size (at most 200).")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip.")]
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000_000, description="Items to skip.")]
+# Text of a body never holds NUL: no field has a use for one, and PostgreSQL cannot store it.
+NO_NUL = r"^[^\x00]*$"
 # Generous bounds: the use cases apply the real rules (and say why, with 422).
-Text = Annotated[str, msgspec.Meta(max_length=1024)]
+Text = Annotated[str, msgspec.Meta(max_length=1024, pattern=NO_NUL)]
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

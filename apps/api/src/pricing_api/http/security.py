@@ -11,7 +11,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission
-from pricing_core.errors import Forbidden, NotAuthenticated
+from pricing_core.errors import Forbidden, InvalidRequest, NotAuthenticated
 
 __all__ = [
     "AUTHENTICATED",
@@ -82,3 +82,15 @@ def permission_guard(authenticate: Authenticator, record_denial: DenialRecorder)
             raise Forbidden(f"your role {principal.role} lacks {permission}")
 
     return guard
+
+
+async def no_nul_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Refuse a NUL character in any path or query value, naming the parameter.
+
+    No route has a use for one and PostgreSQL cannot store or even compare it in text: let
+    through, it fails deep in a query. Bodies refuse it in their field types (schemas.NO_NUL).
+    """
+    values = [*connection.path_params.items(), *connection.query_params.multi_items()]
+    for name, value in values:
+        if isinstance(value, str) and ("\x00" in value or "\x00" in name):
+            raise InvalidRequest(name.replace("\x00", "?"), "must not contain a NUL character")
