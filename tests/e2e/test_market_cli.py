@@ -218,3 +218,29 @@ def test_versions_and_activation_roll_back_and_forward(
 def test_db_current_reports_the_head_revision(env: dict[str, str], survey: Path) -> None:
     body = json.loads(run(env, "db", "current", "--json").stdout)
     assert body["up_to_date"] is True
+
+
+def test_command_line_imports_and_activations_are_audited(
+    env: dict[str, str], survey: Path, tmp_path: Path
+) -> None:
+    from pricing_adapters.bootstrap import build_container
+    from pricing_adapters.settings import Settings
+    from pricing_core.access.model import AuditQuery
+
+    versions = json.loads(run(env, "market", "versions", "mercer-2025", "--json").stdout)
+    target = versions[-1]["version"]
+    assert run(env, "market", "activate", "mercer-2025", target).exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "X,Y,0041940,,USD,2025-11-01,,,not-a-number,,,monthly,1,1\n")
+    run(env, "market", "import-survey", str(bad), "--source", "mercer-2025", "--imported-by", "ops")
+    services = build_container(Settings.from_env(env))
+    events, _ = services.access.audit_log.query(AuditQuery(limit=200))
+    imports = [e for e in events if e.action == "market_import"]
+    assert any(
+        e.actor == "cli:analyst@example.com" and e.detail["outcome"] == "loaded" for e in imports
+    )
+    rejected = [e for e in imports if e.actor == "cli:ops"]
+    assert [(e.outcome.value, e.detail["file"]) for e in rejected] == [("failure", "bad.csv")]
+    activations = [e for e in events if e.action == "market_activate"]
+    assert activations[0].detail["version"] == target  # newest first
+    assert activations[0].actor.startswith("cli:")

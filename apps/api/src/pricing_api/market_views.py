@@ -14,12 +14,16 @@ from pricing_adapters.bootstrap import Container
 from pricing_adapters.importers.records import Progress, ReleaseFile
 from pricing_adapters.importers.survey import open_survey
 from pricing_api.quoting import values_checked
-from pricing_core.market.imports import ImportReport, RowProblem
+from pricing_core.access.audit import Auditor, RequestInfo
+from pricing_core.access.model import Outcome
+from pricing_core.market.imports import ImportOutcome, ImportReport, RowProblem
 from pricing_core.market.model import Area, Source, SourceVersion
 from pricing_core.matching.model import Occupation, TitleMatch
 
 __all__ = [
     "area_json",
+    "audit_activation",
+    "audit_import",
     "import_report_json",
     "match_json",
     "occupation_json",
@@ -134,3 +138,50 @@ def open_survey_file(
             sheet=sheet,
             progress=progress,
         )
+
+
+def _auditor(services: Container) -> Auditor:
+    return Auditor(log=services.access.audit_log, clock=services.clock)
+
+
+def audit_activation(
+    services: Container,
+    actor: str,
+    source: str,
+    version: str,
+    previous: str | None,
+    info: RequestInfo,
+) -> None:
+    """The `market_activate` audit row, for the API and the command line alike."""
+    _auditor(services).record(
+        "market_activate",
+        Outcome.SUCCESS,
+        info,
+        actor=actor,
+        target_type="market_source",
+        target_id=source,
+        detail={"version": version, "previous": previous},
+    )
+
+
+def audit_import(
+    services: Container, actor: str, report: ImportReport, file: str, info: RequestInfo
+) -> None:
+    """The `market_import` audit row (a failure when rejected), for the API and the CLI."""
+    rejected = report.outcome is ImportOutcome.REJECTED
+    _auditor(services).record(
+        "market_import",
+        Outcome.FAILURE if rejected else Outcome.SUCCESS,
+        info,
+        actor=actor,
+        target_type="market_source",
+        target_id=report.source,
+        detail={
+            "version": report.version,
+            "outcome": str(report.outcome),
+            "rows": report.rows,
+            "sha256": report.sha256,
+            "file": file,
+            "problem_count": report.problem_count,
+        },
+    )

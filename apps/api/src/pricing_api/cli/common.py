@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from collections.abc import Iterator
@@ -15,7 +16,14 @@ from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings, SettingsError
 from pricing_core.errors import InvalidRequest, PricingError, UnknownArea
 
-__all__ = ["EXIT_AMBIGUOUS", "EXIT_FAILED", "container", "emit_json", "reporting_errors"]
+__all__ = [
+    "EXIT_AMBIGUOUS",
+    "EXIT_FAILED",
+    "cli_actor",
+    "container",
+    "emit_json",
+    "reporting_errors",
+]
 
 EXIT_FAILED = 1
 EXIT_AMBIGUOUS = 2  # also click's exit code for a usage error: bad input is the caller's to fix
@@ -66,3 +74,8 @@ def reporting_errors(as_json: bool) -> Iterator[None]:
     except ValueError as error:
         # Value constructors validate on creation: their message names the field.
         _fail(InvalidRequest("request", str(error)), as_json)
+
+
+def cli_actor(name: str | None = None) -> str:
+    """How the audit log names a command-line change: `cli:` and who ran it."""
+    return f"cli:{name or getpass.getuser()}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +57,9 @@ def db_stats(ctx: click.Context, as_json: bool, limit: int, reset: bool) -> None
     settings = container(ctx, prepared=False).settings
     directory: Path = settings.query_stats_dir or settings.data_dir / "query-stats"
     if reset:
-        shutil.rmtree(directory, ignore_errors=True)
+        # Only the figures files: the folder may be shared (the data folder itself).
+        for path in directory.glob("*.json") if directory.is_dir() else []:
+            path.unlink(missing_ok=True)
         click.echo(f"statement figures forgotten ({directory})")
         return
     statements, operations = load_stats(directory)

@@ -23,8 +23,14 @@ from pricing_adapters.importers.areas_csv import open_areas
 from pricing_adapters.importers.bls_flat import open_bls_flat
 from pricing_adapters.importers.oews_sqlite import open_oews_sqlite
 from pricing_adapters.importers.records import ReleaseFile
-from pricing_api.cli.common import EXIT_FAILED, container, emit_json, reporting_errors
-from pricing_api.market_views import import_report_json, open_survey_file, problem_json
+from pricing_api.cli.common import EXIT_FAILED, cli_actor, container, emit_json, reporting_errors
+from pricing_api.market_views import (
+    audit_import,
+    import_report_json,
+    open_survey_file,
+    problem_json,
+)
+from pricing_core.access.audit import RequestInfo
 from pricing_core.market.imports import ImportOutcome, ImportReport, ProblemLog
 
 __all__ = ["import_areas", "import_oews", "import_survey"]
@@ -93,6 +99,7 @@ def _load(
     with reporting_errors(as_json), file_progress(path) as advance:
         release = opener(advance)
         report = services.market_loader.load(release, imported_by=imported_by or getpass.getuser())
+        audit_import(services, cli_actor(imported_by), report, path.name, RequestInfo())
     report_out(report, as_json)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from pricing_api.cli.common import container, emit_json, reporting_errors
+from pricing_api.cli.common import cli_actor, container, emit_json, reporting_errors
 from pricing_api.cli.importing import import_areas, import_oews, import_survey
-from pricing_api.market_views import sources_json, version_json
+from pricing_api.market_views import audit_activation, sources_json, version_json
+from pricing_core.access.audit import RequestInfo
 from pricing_core.errors import UnknownSource
 
 __all__ = ["market"]
@@ -65,7 +66,10 @@ def activate(ctx: click.Context, source: str, version: str) -> None:
     """Make VERSION the active version of SOURCE (roll back or forward)."""
     services = container(ctx)
     with reporting_errors(False):
+        found = services.market.source(source)
+        previous = found.active_version if found is not None else None
         services.market_admin.activate(source, version)
+        audit_activation(services, cli_actor(), source, version, previous, RequestInfo())
     click.echo(f"{source}: version {version} is now active")
 
 

@@ -17,15 +17,17 @@ from pricing_adapters.bootstrap import Container
 from pricing_api.http.documented import MAX_UPLOAD_BYTES
 from pricing_api.http.market_schema import SurveyUpload
 from pricing_api.market_views import (
+    audit_activation,
+    audit_import,
     import_report_json,
     open_survey_file,
     source_json,
     version_json,
 )
-from pricing_core.access.audit import Auditor, RequestInfo
-from pricing_core.access.model import Outcome, Principal
+from pricing_core.access.audit import RequestInfo
+from pricing_core.access.model import Principal
 from pricing_core.errors import NotFound, UnknownSource
-from pricing_core.market.imports import ImportOutcome, ImportReport
+from pricing_core.market.imports import ImportReport
 from pricing_core.market.model import Source
 
 __all__ = [
@@ -47,10 +49,6 @@ SURVEY_MEDIA_TYPES = {
 GENERIC_MEDIA_TYPE = "application/octet-stream"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 _CHUNK = 1024 * 1024
-
-
-def _auditor(services: Container) -> Auditor:
-    return Auditor(log=services.access.audit_log, clock=services.clock)
 
 
 def known_source(services: Container, name: str) -> Source:
@@ -75,15 +73,7 @@ def activate_version(
     if not any(v.label == version for v, _ in services.market_admin.versions(name)):
         raise NotFound(f"{name} has no version {version!r}", source=name, version=version)
     services.market_admin.activate(name, version)
-    _auditor(services).record(
-        "market_activate",
-        Outcome.SUCCESS,
-        info,
-        actor=principal.actor,
-        target_type="market_source",
-        target_id=name,
-        detail={"version": version, "previous": previous},
-    )
+    audit_activation(services, principal.actor, name, version, previous, info)
     return source_json(services, known_source(services, name))
 
 
@@ -141,23 +131,7 @@ def import_survey_upload(
             label=upload.label,
         )
         report = services.market_loader.load(release, imported_by=principal.actor)
-    rejected = report.outcome is ImportOutcome.REJECTED
-    _auditor(services).record(
-        "market_import",
-        Outcome.FAILURE if rejected else Outcome.SUCCESS,
-        info,
-        actor=principal.actor,
-        target_type="market_source",
-        target_id=report.source,
-        detail={
-            "version": report.version,
-            "outcome": str(report.outcome),
-            "rows": report.rows,
-            "sha256": report.sha256,
-            "file": name,
-            "problem_count": report.problem_count,
-        },
-    )
+    audit_import(services, principal.actor, report, name, info)
     return report
 
 
