@@ -26,6 +26,7 @@ __all__ = ["CACHE_SECONDS", "SqlMarketRepository"]
 
 CACHE_SECONDS = 60.0
 CUT_CACHE_SIZE = 20_000  # the all-occupations medians and the popular jobs stay in memory
+_MISS = object()  # not remembered (None is a remembered absence)
 
 
 def _area(row: Row[Any]) -> Area:
@@ -72,26 +73,36 @@ class SqlMarketRepository(MarketReader):
             self._cuts.clear()
 
     def _fresh(self) -> None:
+        # Only the places tables change under a running process; versions and cuts do not.
         if time.monotonic() - self._read_at > CACHE_SECONDS:
-            self.forget()
+            with self._lock:
+                self._areas = None
+                self._industries = None
+
+    # Request threads share these caches while forget() may clear them at any moment: each
+    # reader works on what it read once (a local), never on the attribute read again.
 
     def _area_map(self) -> dict[str, Area]:
         self._fresh()
-        if self._areas is None:
+        areas = self._areas
+        if areas is None:
             with self._engine.connect() as conn:
                 rows = conn.execute(select(market_areas)).all()
-            self._areas = {r.code: _area(r) for r in rows}
+            areas = {r.code: _area(r) for r in rows}
+            self._areas = areas
             self._read_at = time.monotonic()
-        return self._areas
+        return areas
 
     def _industry_map(self) -> dict[str, Industry]:
         self._fresh()
-        if self._industries is None:
+        industries = self._industries
+        if industries is None:
             with self._engine.connect() as conn:
                 rows = conn.execute(select(market_industries)).all()
-            self._industries = {r.code: _industry(r) for r in rows}
+            industries = {r.code: _industry(r) for r in rows}
+            self._industries = industries
             self._read_at = time.monotonic()
-        return self._industries
+        return industries
 
     def _sources_query(self) -> Any:
         return select(
@@ -179,7 +190,8 @@ class SqlMarketRepository(MarketReader):
 
     def _version_id(self, conn: Any, source: str, version: str) -> int | None:
         key = (source, version)
-        if key not in self._version_ids:
+        found: int | None = self._version_ids.get(key)
+        if found is None:
             found = conn.execute(
                 select(market_versions.c.id).where(
                     market_versions.c.source == source, market_versions.c.label == version
@@ -189,7 +201,7 @@ class SqlMarketRepository(MarketReader):
                 return None
             # Version ids never change once committed, so they are safe to keep.
             self._version_ids[key] = found
-        return self._version_ids[key]
+        return found
 
     def cut(
         self, source: str, version: str, job_code: str, area_code: str, industry_code: str
@@ -197,9 +209,9 @@ class SqlMarketRepository(MarketReader):
         # A remembered cut costs no connection: most lookups of a busy server end here.
         version_id = self._version_ids.get((source, version))
         if version_id is not None:
-            key = (version_id, job_code, area_code, industry_code)
-            if key in self._cuts:
-                return self._cuts[key]
+            remembered = self._cuts.get((version_id, job_code, area_code, industry_code), _MISS)
+            if remembered is not _MISS:
+                return remembered  # type: ignore[return-value]
         with self._reads.connect() as conn:
             version_id = self._version_id(conn, source, version)
             if version_id is None:
@@ -216,9 +228,10 @@ class SqlMarketRepository(MarketReader):
             ).first()
         found = None if row is None else cut_from_values(row._mapping, source, version)
         # A committed version never changes, so its cuts (and their absence) can be kept.
-        if len(self._cuts) >= CUT_CACHE_SIZE:
-            self._cuts.pop(next(iter(self._cuts)), None)
-        self._cuts[key] = found
+        with self._lock:
+            if len(self._cuts) >= CUT_CACHE_SIZE:
+                self._cuts.pop(next(iter(self._cuts)), None)
+            self._cuts[key] = found
         return found
 
     def jobs(self, source: str) -> Sequence[tuple[str, str]]:
