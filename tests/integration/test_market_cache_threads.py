@@ -65,4 +65,5 @@ def test_readers_never_fail_while_the_caches_are_cleared(
         thread.join()
     engine.dispose()
     assert dict(errors) == {}
-    assert answers["found"] > 0 and answers["missing"] == 0
+    assert answers["found"] > 0
+    assert answers["missing"] == 0

@@ -192,6 +192,10 @@ BAD_ROWS = [
     ("incumbents", "many", "not a number"),
     ("incumbents", "2.5", "not a whole number"),
     ("organizations", "0", "must be positive"),
+    ("p50", "1e1000000", "too large (more than 15 digits)"),
+    ("incumbents", "99999999999", "too large (at most 2,147,483,647)"),
+    ("job_code", "X" * 41, "longer than 40 characters"),
+    ("job_title", "T" * 301, "longer than 300 characters"),
 ]
 
 
@@ -202,7 +206,7 @@ def test_bad_value_is_reported_and_its_row_left_out(
     path = _csv(tmp_path / "s.csv", [SWE4, _with(SWE3, column, value)])
     release = _open(path)
     rows = list(release.rows)
-    assert _problems(release) == [(3, column, value, reason)]
+    assert _problems(release) == [(3, column, value[:80], reason)]  # values shown cut to 80
     assert [r.job_code for r in rows] == ["ENG-SWE-P4"]  # the good row still streams
 
 

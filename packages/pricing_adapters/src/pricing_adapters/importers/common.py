@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLOCK",
+    "MAX_COUNT",
+    "MAX_DIGITS",
     "READ_ERRORS",
     "ProgressReader",
     "gunzip_to",
@@ -150,6 +152,10 @@ def gunzip_to(source: Path, target: Path, progress: Progress | None) -> str | No
     return None
 
 
+MAX_DIGITS = 14  # Decimal.adjusted(): 15 digits before the point at most
+MAX_COUNT = 2**31 - 1  # the count columns are 32-bit integers
+
+
 def parse_decimal(text: str) -> Decimal:
     """A finite number, `1234.5` or `1,234.5`; ValueError with a plain reason otherwise."""
     try:
@@ -161,6 +167,10 @@ def parse_decimal(text: str) -> Decimal:
         value = Decimal(cleaned.replace(",", ""))
     if not value.is_finite():
         raise ValueError("not a number")
+    if value.adjusted() > MAX_DIGITS:
+        # 1e1000000 is a finite Decimal: int() of it builds a million digits (minutes of CPU)
+        # and no database column holds it. No pay or count has more than 15 digits.
+        raise ValueError(f"too large (more than {MAX_DIGITS + 1} digits)")
     return value
 
 
@@ -169,6 +179,8 @@ def parse_count(text: str) -> int:
     value = parse_decimal(text)
     if value != value.to_integral_value():
         raise ValueError("not a whole number")
+    if value > MAX_COUNT:
+        raise ValueError(f"too large (at most {MAX_COUNT:,})")
     return int(value)
 
 

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 import attrs
 
+from pricing_adapters.importers.common import MAX_COUNT, MAX_DIGITS
 from pricing_adapters.importers.oews import AREA_KINDS, FOOTNOTE_STATES, soc_code
 from pricing_adapters.importers.records import CutRow
 from pricing_core.market.imports import ProblemLog
@@ -146,8 +147,10 @@ class CellReader:
             value = Decimal(text)
         except InvalidOperation:
             value = Decimal("NaN")
-        if not value.is_finite() or (whole and value != int(value)):
+        if not value.is_finite() or (whole and value != value.to_integral_value()):
             self._add(locate, slot, text, "not a whole number" if whole else "not a number")
+        elif value.adjusted() > MAX_DIGITS or (whole and value > MAX_COUNT):
+            self._add(locate, slot, text, "too large")
         elif value <= 0 if positive else value < 0:
             self._add(
                 locate, slot, text, "must be positive" if positive else "must not be negative"

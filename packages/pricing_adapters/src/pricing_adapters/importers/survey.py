@@ -65,7 +65,7 @@ def open_survey(
 
     return ReleaseFile(
         source=survey,
-        label=label or f"{file.stem}-{sha256[:8]}",
+        label=label or f"{file.stem[:90]}-{sha256[:8]}",  # a version label holds 100
         sha256=sha256,
         rows=rows,
         problems=problems,

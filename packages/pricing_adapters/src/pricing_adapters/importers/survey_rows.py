@@ -26,6 +26,9 @@ SURVEY_COLUMNS = (
 )  # fmt: skip
 PAY_PERIODS = ("annual", "monthly")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The widths of the columns these land in (sql/tables.py): longer text is the file's fault
+# and is reported with the row, not left to fail the database write.
+LONGEST = {"job_code": 40, "job_title": 300, "area_code": 20, "industry_code": 20}
 
 
 @attrs.define(kw_only=True)
@@ -95,6 +98,9 @@ class SurveyRows:
         for column in REQUIRED:
             if not cell[column]:
                 problems.add(number, column, "", "required value is empty")
+        for column, longest in LONGEST.items():
+            if len(cell.get(column, "")) > longest:
+                problems.add(number, column, cell[column], f"longer than {longest} characters")
         job, area = normalise_job_code(cell["job_code"]), cell["area_code"]
         industry = cell.get("industry_code") or ALL_INDUSTRIES
         if area and area not in self.known_areas:
