@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, text
 
 from pricing_adapters.bootstrap import Container
 from pricing_adapters.bundled import load_oews_extract
@@ -15,6 +18,7 @@ from pricing_core.market.model import SourceVersion
 __all__ = ["prepare"]
 
 BUNDLED_BY = "bundled"
+PREPARE_LOCK = 0x70726963  # "pric": any constant this product alone uses
 
 
 def _seed_memory(memory: InMemoryMarketRepository) -> None:
@@ -36,10 +40,32 @@ def _seed_memory(memory: InMemoryMarketRepository) -> None:
     memory.add_version(extract.source, meta, extract.cuts, jobs)
 
 
+@contextmanager
+def _one_at_a_time(engine: Engine | None) -> Iterator[None]:
+    """On PostgreSQL, one process prepares at a time (an advisory lock held by a connection
+    of its own): `uvicorn --workers 4` on an empty database otherwise raced four schema
+    migrations (three died on duplicate types) and could seed twice. The ones that waited
+    find the work done. SQLite serialises its writers itself."""
+    if engine is None or engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PREPARE_LOCK})
+        try:
+            yield
+        finally:
+            holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PREPARE_LOCK})
+
+
 def prepare(
     container: Container, *, announce: Callable[[str], None] = lambda _: None
 ) -> ImportReport | None:
     """Bring the database to the current schema and seed it once; returns the seed's report."""
+    with _one_at_a_time(container.engine):
+        return _prepare(container, announce)
+
+
+def _prepare(container: Container, announce: Callable[[str], None]) -> ImportReport | None:
     if container.engine is not None and upgrade(container.engine):
         announce("database schema brought up to date")
     if not container.settings.bundled_data or container.market.sources():
