@@ -79,3 +79,28 @@ def test_two_different_metrics_folders_are_refused(tmp_path: Path) -> None:
         read(tmp_path, PRICING_METRICS_DIR="/a", PROMETHEUS_MULTIPROC_DIR="/b")
     same = read(tmp_path, PRICING_METRICS_DIR="/a", PROMETHEUS_MULTIPROC_DIR="/a/")
     assert same.metrics_dir == Path("/a")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PRICING_DATABASE_URL", "nonsense"),
+        ("PRICING_DATABASE_URL", "mysql://root:secret@db/pricing"),
+        ("PRICING_REDIS_URL", "localhost:6379"),
+        ("PRICING_SLOW_QUERY_MS", "²"),  # a digit to str.isdigit, not to int()
+        ("PRICING_RATE_LIMITS", "VIEWER=²"),
+    ],
+)
+def test_a_malformed_url_or_number_is_named_not_a_traceback(
+    tmp_path: Path, name: str, value: str
+) -> None:
+    with pytest.raises(SettingsError, match=name) as caught:
+        read(tmp_path, **{name: value})
+    assert "secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["memory://", "sqlite:///x.db", "postgresql://u@h/d", "postgresql+psycopg://u@h/d"]
+)
+def test_the_supported_database_urls_are_read(tmp_path: Path, url: str) -> None:
+    assert read(tmp_path, PRICING_DATABASE_URL=url).database_url == url

@@ -37,9 +37,28 @@ def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high
     raw = (environ.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # isdigit() is true of '²', which int() refuses: only ASCII decimal digits are numbers.
+    if not (raw.isascii() and raw.isdecimal()) or not low <= int(raw) <= high:
         raise SettingsError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
     return int(raw)
+
+
+DATABASE_SCHEMES = (
+    "memory://",
+    "sqlite:",
+    "sqlite+pysqlite:",
+    "postgresql:",
+    "postgres:",
+    "postgresql+psycopg:",
+)
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _scheme(url: str, name: str, schemes: tuple[str, ...]) -> None:
+    # Caught here, a wrong URL is one line naming the variable, not a driver's traceback.
+    if not url.lower().startswith(schemes):
+        shown = url.split("@")[-1]  # never echo a password
+        raise SettingsError(f"{name} must start with one of {', '.join(schemes)}; got {shown!r}")
 
 
 def _words(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
@@ -72,7 +91,8 @@ def _rate_limits(environ: Mapping[str, str], name: str) -> tuple[tuple[str, int 
         who, _, raw = (part.strip() for part in item.partition("="))
         who = who.upper() if who.upper() in RATE_LIMIT_NAMES else who.lower()
         value = raw.lower()
-        if who not in RATE_LIMIT_NAMES or not (value == "unlimited" or value.isdigit()):
+        number = value.isascii() and value.isdecimal()
+        if who not in RATE_LIMIT_NAMES or not (value == "unlimited" or number):
             raise SettingsError(
                 f"{name} takes NAME=LIMIT pairs, NAME one of {', '.join(RATE_LIMIT_NAMES)} and "
                 f"LIMIT a whole number from 1 or 'unlimited'; got {item.strip()!r}"
@@ -193,6 +213,9 @@ class Settings:
             environ.get("PRICING_DATA_DIR") or platformdirs.user_data_dir(APP_NAME, appauthor=False)
         )
         database_url = environ.get("PRICING_DATABASE_URL") or f"sqlite:///{data_dir / 'pricing.db'}"
+        _scheme(database_url, "PRICING_DATABASE_URL", DATABASE_SCHEMES)
+        if environ.get("PRICING_REDIS_URL"):
+            _scheme(environ["PRICING_REDIS_URL"], "PRICING_REDIS_URL", REDIS_SCHEMES)
         return cls(
             data_dir=data_dir,
             database_url=database_url,

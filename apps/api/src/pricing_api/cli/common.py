@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.jwt_keys import KeySetError
 from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings, SettingsError
 from pricing_core.errors import InvalidRequest, PricingError, UnknownArea
@@ -38,7 +39,7 @@ def container(ctx: click.Context, *, prepared: bool = True) -> Container:
     if root.obj is None:
         try:
             root.obj = build_container(Settings.from_env())
-        except SettingsError as error:
+        except (SettingsError, KeySetError) as error:  # one line naming the setting
             raise click.UsageError(str(error)) from error
     services: Container = root.obj
     if prepared and not root.meta.get("prepared"):
