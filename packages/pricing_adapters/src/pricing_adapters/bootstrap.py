@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Protocol
 
 import attrs
@@ -80,11 +80,27 @@ class Container:
 
 
 def _matcher_for(market: MarketReader, source: str) -> Callable[[], TitleMatcher]:
-    def build() -> TitleMatcher:
-        occupations = [Occupation(code=code, title=title) for code, title in market.jobs(source)]
-        return TitleMatcher.build(occupations, load_aliases())
+    """The title index of `source`'s active version, rebuilt when another version becomes
+    active (an import or an activation, in any process), built once under a lock."""
+    built: dict[str | None, TitleMatcher] = {}
+    lock = threading.Lock()
 
-    return cache(build)
+    def matcher() -> TitleMatcher:
+        found = market.source(source)
+        version = found.active_version if found is not None else None
+        index = built.get(version)
+        if index is None:
+            with lock:
+                index = built.get(version)
+                if index is None:
+                    jobs = market.jobs(source)
+                    occupations = [Occupation(code=code, title=title) for code, title in jobs]
+                    index = TitleMatcher.build(occupations, load_aliases())
+                    built.clear()  # one index kept: the active version's
+                    built[version] = index
+        return index
+
+    return matcher
 
 
 def build_container(
