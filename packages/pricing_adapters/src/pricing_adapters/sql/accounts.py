@@ -21,6 +21,9 @@ __all__ = ["SqlApiKeyStore", "SqlUserStore", "violates"]
 # statement cost more than running it.
 USER_BY_ID = select(users).where(users.c.id == bindparam("id"))
 USER_BY_EMAIL = select(users).where(users.c.email == bindparam("email"))
+# Every request with an API key looks its key up by hash.
+KEY_BY_HASH = select(api_keys).where(api_keys.c.key_hash == bindparam("hash"))
+KEY_BY_ID = select(api_keys).where(api_keys.c.id == bindparam("id"))
 
 
 def violates(error: IntegrityError, constraint: str, column: str) -> bool:
@@ -134,6 +137,7 @@ class SqlApiKeyStore(ApiKeyStore):
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._reads = for_reads(engine)
 
     def add(self, key: ApiKey) -> None:
         try:
@@ -143,14 +147,14 @@ class SqlApiKeyStore(ApiKeyStore):
             raise Conflict("an API key with this id or hash exists", api_key_id=key.id) from None
 
     def by_hash(self, key_hash: str) -> ApiKey | None:
-        return self._one(select(api_keys).where(api_keys.c.key_hash == key_hash))
+        return self._one(KEY_BY_HASH, {"hash": key_hash})
 
     def get(self, key_id: str) -> ApiKey | None:
-        return self._one(select(api_keys).where(api_keys.c.id == key_id))
+        return self._one(KEY_BY_ID, {"id": key_id})
 
-    def _one(self, query: Any) -> ApiKey | None:
-        with self._engine.connect() as conn:
-            row = conn.execute(query).first()
+    def _one(self, query: Any, values: dict[str, str]) -> ApiKey | None:
+        with self._reads.connect() as conn:
+            row = conn.execute(query, values).first()
         return None if row is None else _key(row)
 
     def list(self) -> Sequence[ApiKey]:
