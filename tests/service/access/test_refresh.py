@@ -59,7 +59,9 @@ def test_idle_expiry(world: World, user: User) -> None:
 def test_a_token_used_within_the_idle_time_works(world: World, user: User) -> None:
     pair = login(world, user)
     world.clock.advance(days=13, hours=23)
-    world.refresh(pair.refresh_token, INFO)
+    rotated = world.refresh(pair.refresh_token, INFO)
+    assert rotated.refresh_token != pair.refresh_token  # rotated, and the old one spent
+    refused(world, pair.refresh_token)
 
 
 def test_absolute_expiry_holds_even_after_recent_rotation(world: World, user: User) -> None:

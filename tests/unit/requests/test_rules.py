@@ -57,11 +57,21 @@ def test_creating_is_not_a_transition() -> None:
             next_status(status, Action.CREATE)
 
 
+def _allowed(status: RequestStatus) -> set[Action]:
+    found = set()
+    for action in Action:
+        try:
+            next_status(status, action)
+        except Conflict:
+            continue
+        found.add(action)
+    return found
+
+
 def test_only_a_draft_changes_its_inputs_and_decided_requests_only_reprice_or_delete() -> None:
-    editable = {s for s in RequestStatus if (s, Action.EDIT) in EXPECTED}
-    assert editable == {D}
+    assert {s for s in RequestStatus if Action.EDIT in _allowed(s)} == {D}
     for decided in (A, R):
-        assert {a for (s, a) in EXPECTED if s == decided} == {Action.REPRICE, Action.DELETE}
+        assert _allowed(decided) == {Action.REPRICE, Action.DELETE}
 
 
 @pytest.mark.parametrize(
