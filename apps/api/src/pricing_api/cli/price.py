@@ -12,6 +12,7 @@ from pricing_api.cli.params import DATE, DECIMAL, MATCH
 from pricing_api.cli.render import render_result
 from pricing_api.quoting import Quote, price_quote
 from pricing_core.levels import Level
+from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.pricing.model import Match
 
 __all__ = ["price_command"]
@@ -24,7 +25,7 @@ __all__ = ["price_command"]
 )
 @click.option("--area", required=True, help="Area code (0041940) or name (San Jose).")
 @click.option(
-    "--industry", default="000000", show_default=True, help="Industry code (NAICS-based)."
+    "--industry", default=ALL_INDUSTRIES, show_default=True, help="Industry code (NAICS-based)."
 )
 @click.option("--date", "pricing_date", type=DATE, help="Pricing date (default: today, UTC).")
 @click.option("--percentile", type=click.IntRange(10, 90), help="Target percentile, 10-90.")

@@ -11,6 +11,7 @@ import attrs
 
 from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
+from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.matching.model import Candidate, TitleMatch
 from pricing_core.matching.service import TitleMatcher
 from pricing_core.pricing.model import Match, PricingRequest, PricingResult
@@ -65,7 +66,7 @@ class PriceTitle:
         area: str,
         pricing_date: date,
         policy: PricingPolicy,
-        industry: str = "000000",
+        industry: str = ALL_INDUSTRIES,
         percentile: int | None = None,
         level: Level | None = None,
         positioning: Decimal | None = None,
