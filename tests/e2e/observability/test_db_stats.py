@@ -74,5 +74,23 @@ def test_reset_forgets(services: Container) -> None:
     code, output = run(services, "--reset")
     assert code == 0
     assert "forgotten" in output
-    assert not stats_dir.exists()
+    assert list(stats_dir.glob("*.json")) == []  # the figures only: the folder may be shared
     assert json.loads(run(services, "--json")[1])["statements"] == []
+
+
+@pytest.mark.integration
+def test_a_priced_quote_is_a_timed_operation(services: Container) -> None:
+    from pricing_adapters.prepare import prepare
+    from pricing_api.quoting import Quote, price_quote
+    from pricing_core.pricing.model import Match
+
+    prepare(services)
+    price_quote(
+        services, Quote(area="0041940", matches=[Match(source="oews-2025", job_code="15-1252")])
+    )
+    stats_dir = services.settings.query_stats_dir
+    assert stats_dir is not None
+    save_stats(stats_dir)
+    _, output = run(services, "--json")
+    names = {row["shape"]: row["count"] for row in json.loads(output)["operations"]}
+    assert names.get("price_quote", 0) >= 1

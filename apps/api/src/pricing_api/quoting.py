@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from pricing_adapters.bootstrap import Container
+from pricing_adapters.sql.timing import timed
 from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES
@@ -77,6 +78,7 @@ def values_checked() -> Iterator[None]:
         raise InvalidRequest("request", str(error)) from error
 
 
+@timed("price_quote")  # in `pricing db stats` and the operation duration metric
 def price_quote(services: Container, quote: Quote) -> Quoted:
     """Price `quote` under `services.policies.current()`; domain errors name the bad field."""
     with values_checked():

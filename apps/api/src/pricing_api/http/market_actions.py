@@ -14,6 +14,7 @@ from typing import Any
 from litestar.exceptions import HTTPException
 
 from pricing_adapters.bootstrap import Container
+from pricing_adapters.sql.timing import timed
 from pricing_api.http.documented import MAX_UPLOAD_BYTES
 from pricing_api.http.market_schema import SurveyUpload
 from pricing_api.market_views import (
@@ -105,6 +106,7 @@ def check_survey_file(filename: str, media_type: str) -> str:
     return name
 
 
+@timed("market_import_upload")
 def import_survey_upload(
     services: Container, principal: Principal, upload: SurveyUpload, info: RequestInfo
 ) -> ImportReport:
