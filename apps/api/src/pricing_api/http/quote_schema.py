@@ -114,7 +114,8 @@ class QuoteBody(Body):
     aging_rate: OptionalNumber = None
 
     def to_quote(self) -> Quote:
-        """The `Quote` both front doors price; a non-finite number names its field."""
+        """The `Quote` both front doors price; each bad value (a non-finite number, an
+        empty or over-long text, both or neither of title and matches) names its field."""
         with values_checked():
             matches = [
                 Match(
@@ -125,18 +126,18 @@ class QuoteBody(Body):
                 )
                 for i, m in enumerate(self.matches or ())
             ]
-        return Quote(
-            area=self.area,
-            title=self.title,
-            matches=matches,
-            industry=self.industry,
-            pricing_date=self.date,
-            percentile=self.percentile,
-            level=self.level,
-            positioning=_finite("positioning", self.positioning),
-            spread=_finite("spread", self.spread),
-            aging_rate=_finite("aging_rate", self.aging_rate),
-        )
+            return Quote(
+                area=self.area,
+                title=self.title,
+                matches=matches,
+                industry=self.industry,
+                pricing_date=self.date,
+                percentile=self.percentile,
+                level=self.level,
+                positioning=_finite("positioning", self.positioning),
+                spread=_finite("spread", self.spread),
+                aging_rate=_finite("aging_rate", self.aging_rate),
+            )
 
 
 # What the schema cannot say with the struct alone: exactly one of `title` and `matches`,

@@ -77,19 +77,7 @@ def request_query(
 
 def inputs_of(body: QuoteBody) -> PricingInputs:
     """A request's inputs from the quote body; bad values raise InvalidRequest naming them."""
-    quote = body.to_quote()
-    return PricingInputs(
-        title=quote.title,
-        matches=quote.matches,
-        area=quote.area,
-        industry=quote.industry,
-        pricing_date=quote.pricing_date,
-        percentile=quote.percentile,
-        level=quote.level,
-        positioning=quote.positioning,
-        spread=quote.spread,
-        aging_rate=quote.aging_rate,
-    )
+    return body.to_quote()  # a quote and a request's inputs are one type
 
 
 _DESCRIPTIONS = {

@@ -9,8 +9,8 @@ import attrs
 
 from pricing_core.errors import InvalidRequest
 from pricing_core.ports import Clock, Metrics
-from pricing_core.pricing.by_title import PriceTitle, title_match_json
-from pricing_core.pricing.model import PricingRequest
+from pricing_core.pricing.by_title import PriceTitle, TitlePricing, title_match_json
+from pricing_core.pricing.model import PricingRequest, PricingResult
 from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.presenting import result_as_json
 from pricing_core.pricing.service import PriceJob
@@ -45,7 +45,12 @@ class PriceInputs:
     price_title: PriceTitle | None = None
     metrics: Metrics | None = None
 
-    def __call__(self, inputs: PricingInputs) -> Priced:
+    def price(self, inputs: PricingInputs) -> tuple[PricingResult, TitlePricing | None]:
+        """The result, and the title match it came from (None for explicit matches).
+
+        Quotes (`pricing price`, POST /pricing/quote) use this directly; saved requests go
+        through the call below, which also counts the price and keeps its JSON.
+        """
         policy = self.policies.current()
         when = inputs.pricing_date or self.clock.today()
         options: dict[str, Any] = {
@@ -61,12 +66,16 @@ class PriceInputs:
             if self.price_title is None:
                 raise InvalidRequest("title", "title matching is not available; give matches")
             found = self.price_title(inputs.title, area=inputs.area, policy=policy, **options)
-            result, job_code = found.result, found.chosen.job_code
-            payload = {**result_as_json(result), "title_match": title_match_json(found)}
-        else:
-            request = PricingRequest(matches=inputs.matches, area=inputs.area, **options)
-            result, job_code = self.price_job(request, policy), inputs.matches[0].job_code
-            payload = result_as_json(result)
+            return found.result, found
+        request = PricingRequest(matches=inputs.matches, area=inputs.area, **options)
+        return self.price_job(request, policy), None
+
+    def __call__(self, inputs: PricingInputs) -> Priced:
+        result, found = self.price(inputs)
+        payload = result_as_json(result)
+        if found is not None:
+            payload["title_match"] = title_match_json(found)
+        job_code = found.chosen.job_code if found is not None else inputs.matches[0].job_code
         if self.metrics is not None:
             self.metrics.quote(result.confidence.label)
         return Priced(
