@@ -20,6 +20,7 @@ from pricing_adapters.access_memory import (
     InMemoryRevocationStore,
     InMemoryUserStore,
 )
+from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.secrets import SystemSecrets
 from pricing_core.access import service as svc
 from pricing_core.access.audit import RequestInfo
@@ -118,6 +119,7 @@ class World:
     passwords: PasswordPolicy
     tokens: TokenPolicy
     registration: svc.RegistrationPolicy
+    uow: MemoryUnitOfWork
     login: svc.Login = attrs.field(init=False)
     refresh: svc.Refresh = attrs.field(init=False)
     logout: svc.Logout = attrs.field(init=False)
@@ -144,7 +146,7 @@ class World:
             secrets=self.secrets,
             policy=self.tokens,
         )
-        clock, failures, throttle = self.clock, self.failures, self.throttle
+        clock, failures, throttle, uow = self.clock, self.failures, self.throttle, self.uow
         accounts = svc.AccountFactory(
             users=self.users,
             hasher=self.hasher,
@@ -152,6 +154,7 @@ class World:
             secrets=self.secrets,
             auditor=auditor,
             clock=clock,
+            uow=uow,
         )
         self.login = svc.Login(
             users=self.users,
@@ -161,6 +164,7 @@ class World:
             throttle=throttle,
             auditor=auditor,
             clock=clock,
+            uow=uow,
         )
         self.refresh = svc.Refresh(
             users=self.users, sessions=sessions, auditor=auditor, clock=clock
@@ -190,6 +194,7 @@ class World:
             throttle=throttle,
             auditor=auditor,
             clock=clock,
+            uow=uow,
         )
         self.change_role = svc.ChangeRole(
             users=self.users,
@@ -197,6 +202,7 @@ class World:
             api_keys=self.api_keys,
             auditor=auditor,
             clock=clock,
+            uow=uow,
         )
         self.deactivate = svc.DeactivateUser(
             users=self.users,
@@ -204,16 +210,19 @@ class World:
             api_keys=self.api_keys,
             auditor=auditor,
             clock=clock,
+            uow=uow,
         )
         self.register = svc.Register(accounts=accounts, policy=self.registration)
         self.create_user = svc.CreateUser(accounts=accounts)
         self.list_users = svc.ListUsers(users=self.users)
         self.get_user = svc.GetUser(users=self.users)
-        self.update_profile = svc.UpdateProfile(users=self.users, auditor=auditor)
+        self.update_profile = svc.UpdateProfile(users=self.users, auditor=auditor, uow=uow)
         self.create_key = svc.CreateApiKey(
-            api_keys=self.api_keys, secrets=self.secrets, auditor=auditor, clock=clock
+            api_keys=self.api_keys, secrets=self.secrets, auditor=auditor, clock=clock, uow=uow
         )
-        self.revoke_key = svc.RevokeApiKey(api_keys=self.api_keys, auditor=auditor, clock=clock)
+        self.revoke_key = svc.RevokeApiKey(
+            api_keys=self.api_keys, auditor=auditor, clock=clock, uow=uow
+        )
         self.list_keys = svc.ListApiKeys(api_keys=self.api_keys)
         self.read_audit = svc.ReadAudit(log=self.audit)
         self.record_denied = svc.RecordDenied(auditor=auditor)
@@ -251,15 +260,17 @@ def make_world(
     hasher: FakeHasher | None = None,
 ) -> World:
     throttle = ThrottlePolicy()
+    uow = MemoryUnitOfWork()
     return World(
         clock=MovingClock(),
         hasher=hasher or FakeHasher(),
         codec=codec or FakeCodec(),
-        users=InMemoryUserStore(),
-        refresh_tokens=InMemoryRefreshTokenStore(),
+        users=InMemoryUserStore(uow=uow),
+        refresh_tokens=InMemoryRefreshTokenStore(uow=uow),
         revocations=revocations or InMemoryRevocationStore(),
-        api_keys=InMemoryApiKeyStore(),
-        audit=InMemoryAuditLog(),
+        api_keys=InMemoryApiKeyStore(uow=uow),
+        audit=InMemoryAuditLog(uow=uow),
+        uow=uow,
         failures=InMemoryFailureCounter(window=throttle.window),
         secrets=SystemSecrets(),
         throttle=throttle,

@@ -15,7 +15,12 @@ from pricing_core.errors import Forbidden, InvalidRequest
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.policy_admin import ReadPolicy, UpdatePolicy
 from pricing_core.pricing.policy_json import POLICY_FIELDS, policy_as_json, policy_from_json
-from tests.unit.requests.conftest import ListAuditLog, ListPolicyStore, TickingClock
+from tests.unit.requests.conftest import (
+    CountingUnitOfWork,
+    ListAuditLog,
+    ListPolicyStore,
+    TickingClock,
+)
 
 ADMIN = Principal(role=Role.ADMIN, user_id="ada")
 INFO = RequestInfo(ip="192.0.2.1")
@@ -88,7 +93,12 @@ def _update() -> tuple[UpdatePolicy, ListPolicyStore, ListAuditLog]:
     store, log = ListPolicyStore(), ListAuditLog()
     clock = TickingClock()
     return (
-        UpdatePolicy(policies=store, auditor=Auditor(log=log, clock=clock), clock=clock),
+        UpdatePolicy(
+            policies=store,
+            auditor=Auditor(log=log, clock=clock),
+            clock=clock,
+            uow=CountingUnitOfWork(),
+        ),
         store,
         log,
     )

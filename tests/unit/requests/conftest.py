@@ -3,7 +3,8 @@ clock that ticks, counting ids, and the pricing rule book's small fake market.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -57,6 +58,24 @@ class CountingIds:
     def new_id(self) -> str:
         self.count += 1
         return f"r{self.count}"
+
+
+class CountingUnitOfWork:
+    """A unit of work for the dict fakes, which have nothing to undo: it counts the
+    transactions and knows whether one is open, for tests that check what is written inside."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.opened += 1
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
 
 @attrs.define
@@ -156,7 +175,11 @@ def build_workflow() -> Workflow:
         TickingClock(),
     )
     ledger = Ledger(
-        store=store, auditor=Auditor(log=audit, clock=clock), clock=clock, ids=CountingIds()
+        store=store,
+        auditor=Auditor(log=audit, clock=clock),
+        clock=clock,
+        ids=CountingIds(),
+        uow=CountingUnitOfWork(),
     )
     price = PriceInputs(price_job=PriceJob(market=market), policies=policies, clock=clock)
     return Workflow(

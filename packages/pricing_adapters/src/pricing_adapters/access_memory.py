@@ -1,4 +1,9 @@
-"""In-memory access stores: the embedded default with no database, and test gear."""
+"""In-memory access stores: the embedded default with no database, and test gear.
+
+The users, refresh tokens, API keys and the audit log take part in a MemoryUnitOfWork (their
+own unless the composition root shares one): its lock guards them, and each change journals
+how to take it back.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from pricing_adapters.memory_uow import MemoryUnitOfWork, put
 from pricing_core.access.model import (
     ApiKey,
     AuditEvent,
@@ -43,13 +49,17 @@ __all__ = [
 @attrs.define
 class InMemoryUserStore(UserStore):
     _by_id: dict[str, User] = attrs.field(factory=dict)
-    _lock: threading.Lock = attrs.field(factory=threading.Lock)
+    uow: MemoryUnitOfWork = attrs.field(factory=MemoryUnitOfWork, kw_only=True)
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self.uow.lock
 
     def add(self, user: User) -> None:
         with self._lock:
             if any(u.email == user.email for u in self._by_id.values()):
                 raise EmailTaken()
-            self._by_id[user.id] = user
+            put(self.uow, self._by_id, user.id, user)
 
     def get(self, user_id: str) -> User | None:
         with self._lock:
@@ -62,7 +72,7 @@ class InMemoryUserStore(UserStore):
 
     def save(self, user: User) -> None:
         with self._lock:
-            self._by_id[user.id] = user
+            put(self.uow, self._by_id, user.id, user)
 
     def list(self, offset: int, limit: int) -> tuple[Sequence[User], int]:
         with self._lock:
@@ -73,11 +83,15 @@ class InMemoryUserStore(UserStore):
 @attrs.define
 class InMemoryRefreshTokenStore(RefreshTokenStore):
     _by_id: dict[str, RefreshRecord] = attrs.field(factory=dict)
-    _lock: threading.Lock = attrs.field(factory=threading.Lock)
+    uow: MemoryUnitOfWork = attrs.field(factory=MemoryUnitOfWork, kw_only=True)
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self.uow.lock
 
     def add(self, record: RefreshRecord) -> None:
         with self._lock:
-            self._by_id[record.id] = record
+            put(self.uow, self._by_id, record.id, record)
 
     def by_hash(self, token_hash: str) -> RefreshRecord | None:
         with self._lock:
@@ -89,7 +103,7 @@ class InMemoryRefreshTokenStore(RefreshTokenStore):
             record = self._by_id.get(record_id)
             if record is None or record.used_at is not None or record.revoked_at is not None:
                 return False
-            self._by_id[record_id] = attrs.evolve(record, used_at=now)
+            put(self.uow, self._by_id, record_id, attrs.evolve(record, used_at=now))
             return True
 
     def revoke_family(self, family_id: str, now: datetime) -> None:
@@ -105,9 +119,9 @@ class InMemoryRefreshTokenStore(RefreshTokenStore):
 
     def _revoke(self, matches: Callable[[RefreshRecord], bool], now: datetime) -> None:
         with self._lock:
-            for key, record in self._by_id.items():
+            for key, record in list(self._by_id.items()):
                 if matches(record) and record.revoked_at is None:
-                    self._by_id[key] = attrs.evolve(record, revoked_at=now)
+                    put(self.uow, self._by_id, key, attrs.evolve(record, revoked_at=now))
 
 
 @attrs.define
@@ -138,11 +152,15 @@ _SWEEP_EVERY = 1024  # reads between sweeps: the set stays small without a scan 
 @attrs.define
 class InMemoryApiKeyStore(ApiKeyStore):
     _by_id: dict[str, ApiKey] = attrs.field(factory=dict)
-    _lock: threading.Lock = attrs.field(factory=threading.Lock)
+    uow: MemoryUnitOfWork = attrs.field(factory=MemoryUnitOfWork, kw_only=True)
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self.uow.lock
 
     def add(self, key: ApiKey) -> None:
         with self._lock:
-            self._by_id[key.id] = key
+            put(self.uow, self._by_id, key.id, key)
 
     def by_hash(self, key_hash: str) -> ApiKey | None:
         with self._lock:
@@ -158,13 +176,13 @@ class InMemoryApiKeyStore(ApiKeyStore):
 
     def save(self, key: ApiKey) -> None:
         with self._lock:
-            self._by_id[key.id] = key
+            put(self.uow, self._by_id, key.id, key)
 
     def mark_used(self, key_id: str, at: datetime) -> None:
         with self._lock:
             key = self._by_id.get(key_id)
             if key is not None:
-                self._by_id[key_id] = attrs.evolve(key, last_used_at=at)
+                put(self.uow, self._by_id, key_id, attrs.evolve(key, last_used_at=at))
 
 
 @attrs.define
@@ -175,11 +193,17 @@ class InMemoryAuditLog(AuditLog):
     """
 
     _events: list[AuditEvent] = attrs.field(factory=list)
-    _lock: threading.Lock = attrs.field(factory=threading.Lock)
+    uow: MemoryUnitOfWork = attrs.field(factory=MemoryUnitOfWork, kw_only=True)
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self.uow.lock
 
     def append(self, event: AuditEvent) -> None:
         with self._lock:
-            self._events.append(attrs.evolve(event, id=len(self._events) + 1))
+            count = len(self._events)
+            self._events.append(attrs.evolve(event, id=count + 1))
+            self.uow.journal(lambda: self._events.__delitem__(slice(count, None)))
 
     def query(self, query: AuditQuery) -> tuple[Sequence[AuditEvent], int]:
         with self._lock:

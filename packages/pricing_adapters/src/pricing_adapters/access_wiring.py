@@ -7,7 +7,6 @@ from secrets import token_bytes, token_hex
 
 import attrs
 import redis
-from sqlalchemy import Engine
 
 from pricing_adapters.access_memory import (
     InMemoryApiKeyStore,
@@ -19,6 +18,7 @@ from pricing_adapters.access_memory import (
 )
 from pricing_adapters.argon2_hasher import Argon2PasswordHasher
 from pricing_adapters.jwt_keys import JwtKey, KeySet, load_or_create_local_key, parse_key_set
+from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.password_list import load_blocklist
 from pricing_adapters.pyjwt_tokens import PyJwtTokenCodec
 from pricing_adapters.redis_failures import FallbackFailureCounter, RedisFailureCounter
@@ -28,6 +28,7 @@ from pricing_adapters.settings import Settings
 from pricing_adapters.sql.accounts import SqlApiKeyStore, SqlUserStore
 from pricing_adapters.sql.audit import SqlAuditLog
 from pricing_adapters.sql.sessions import SqlRefreshTokenStore, SqlRevocationStore
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_core.access.passwords import PasswordPolicy
 from pricing_core.access.ports import (
     ApiKeyStore,
@@ -103,7 +104,12 @@ class _Stores:
     failures: FailureCounter
 
 
-def _stores(settings: Settings, engine: Engine | None, window: timedelta) -> _Stores:
+def _stores(
+    settings: Settings,
+    uow: MemoryUnitOfWork | SqlUnitOfWork,
+    window: timedelta,
+    audit: AuditLog | None,
+) -> _Stores:
     client = (
         redis.Redis.from_url(
             settings.redis_url,
@@ -120,35 +126,45 @@ def _stores(settings: Settings, engine: Engine | None, window: timedelta) -> _St
         if client
         else InMemoryFailureCounter(window)
     )
-    if engine is None:
+    # The stores that a change writes to, with its audit row, share the unit of work; the
+    # revocation list and the failure counter stand alone (a revocation is never undone).
+    if isinstance(uow, MemoryUnitOfWork):
         return _Stores(
-            users=InMemoryUserStore(),
-            refresh_tokens=InMemoryRefreshTokenStore(),
+            users=InMemoryUserStore(uow=uow),
+            refresh_tokens=InMemoryRefreshTokenStore(uow=uow),
             revocations=InMemoryRevocationStore(),
-            api_keys=InMemoryApiKeyStore(),
-            audit=InMemoryAuditLog(),
+            api_keys=InMemoryApiKeyStore(uow=uow),
+            audit=audit or InMemoryAuditLog(uow=uow),
             failures=failures,
         )
+    engine = uow.engine
     revocations: RevocationStore = SqlRevocationStore(engine)
     if client is not None:
         revocations = RedisCachedRevocationStore(SqlRevocationStore(engine), client)
     return _Stores(
-        users=SqlUserStore(engine),
-        refresh_tokens=SqlRefreshTokenStore(engine),
+        users=SqlUserStore(engine, uow),
+        refresh_tokens=SqlRefreshTokenStore(engine, uow),
         revocations=revocations,
-        api_keys=SqlApiKeyStore(engine),
-        audit=SqlAuditLog(engine),
+        api_keys=SqlApiKeyStore(engine, uow),
+        audit=audit or SqlAuditLog(engine, uow),
         failures=failures,
     )
 
 
-def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> AccessServices:
+def build_access(
+    settings: Settings,
+    clock: Clock,
+    uow: MemoryUnitOfWork | SqlUnitOfWork,
+    *,
+    audit_log: AuditLog | None = None,
+) -> AccessServices:
+    """The access use cases on `uow`'s backend; `audit_log` replaces the audit store."""
     tokens = TokenPolicy()
     throttle = ThrottlePolicy()
-    stores = _stores(settings, engine, throttle.window)
+    stores = _stores(settings, uow, throttle.window, audit_log)
     if settings.jwt_keys:
         keys = parse_key_set(settings.jwt_keys)
-    elif engine is None:
+    elif isinstance(uow, MemoryUnitOfWork):
         # memory://: accounts and sessions die with the process, and so may its key; the
         # data folder is left untouched.
         keys = KeySet.of(JwtKey.hs256(f"memory-{token_hex(4)}", token_bytes(32)))
@@ -175,6 +191,7 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
         secrets=secrets,
         auditor=auditor,
         clock=clock,
+        uow=uow,
     )
     users, api_keys = stores.users, stores.api_keys
     return AccessServices(
@@ -197,6 +214,7 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
             throttle=throttle,
             auditor=auditor,
             clock=clock,
+            uow=uow,
         ),
         refresh=Refresh(users=users, sessions=sessions, auditor=auditor, clock=clock),
         logout=Logout(
@@ -215,8 +233,9 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
             throttle=throttle,
             auditor=auditor,
             clock=clock,
+            uow=uow,
         ),
-        update_profile=UpdateProfile(users=users, auditor=auditor),
+        update_profile=UpdateProfile(users=users, auditor=auditor, uow=uow),
         register=Register(
             accounts=accounts,
             policy=RegistrationPolicy(
@@ -228,15 +247,25 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
         list_users=ListUsers(users=users),
         get_user=GetUser(users=users),
         change_role=ChangeRole(
-            users=users, sessions=sessions, api_keys=api_keys, auditor=auditor, clock=clock
+            users=users,
+            sessions=sessions,
+            api_keys=api_keys,
+            auditor=auditor,
+            clock=clock,
+            uow=uow,
         ),
         deactivate_user=DeactivateUser(
-            users=users, sessions=sessions, api_keys=api_keys, auditor=auditor, clock=clock
+            users=users,
+            sessions=sessions,
+            api_keys=api_keys,
+            auditor=auditor,
+            clock=clock,
+            uow=uow,
         ),
         create_api_key=CreateApiKey(
-            api_keys=api_keys, secrets=secrets, auditor=auditor, clock=clock
+            api_keys=api_keys, secrets=secrets, auditor=auditor, clock=clock, uow=uow
         ),
-        revoke_api_key=RevokeApiKey(api_keys=api_keys, auditor=auditor, clock=clock),
+        revoke_api_key=RevokeApiKey(api_keys=api_keys, auditor=auditor, clock=clock, uow=uow),
         list_api_keys=ListApiKeys(api_keys=api_keys),
         read_audit=ReadAudit(log=stores.audit),
         record_denied=RecordDenied(auditor=auditor),

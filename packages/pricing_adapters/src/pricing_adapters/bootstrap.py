@@ -13,6 +13,7 @@ from pricing_adapters.access_wiring import AccessServices, build_access
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.memory import InMemoryMarketRepository
+from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.policy_memory import InMemoryPolicyStore
 from pricing_adapters.prometheus_metrics import (
     PrometheusMetrics,
@@ -27,13 +28,15 @@ from pricing_adapters.sql.loader import SqlMarketLoader
 from pricing_adapters.sql.market import SqlMarketRepository
 from pricing_adapters.sql.policies import SqlPolicyStore
 from pricing_adapters.sql.timing import QueryTimer, install_timing
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_adapters.title_aliases import load_aliases
+from pricing_core.access.ports import AuditLog
 from pricing_core.market.imports import ImportReport
 from pricing_core.market.model import Area
 from pricing_core.market.ports import MarketAdmin, MarketReader
 from pricing_core.matching.model import Occupation
 from pricing_core.matching.service import TitleMatcher
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, UnitOfWork
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.service import PriceJob
@@ -74,6 +77,8 @@ class Container:
     # Every metric of the process: the port's calls (quote, rate_limit, limiter_degraded, …)
     # and the HTTP edge's; `exposition()` is what /metrics answers.
     metrics: PrometheusMetrics
+    # What makes a change and its audit row commit together (`with unit_of_work.transaction()`).
+    unit_of_work: UnitOfWork
     engine: Engine | None = None
     # The engine's statement timing (`pricing db stats`); None on memory://.
     query_timer: QueryTimer | None = None
@@ -109,8 +114,13 @@ def build_container(
     clock: Clock | None = None,
     policy: PricingPolicy | None = None,
     title_matcher: TitleMatcher | None = None,
+    unit_of_work: MemoryUnitOfWork | None = None,
+    audit_log: AuditLog | None = None,
 ) -> Container:
     """Assemble every service from settings; keywords replace one piece (tests, tools).
+
+    `unit_of_work` (memory:// only) and `audit_log` go together: an audit store that takes
+    part in the stores' unit of work.
 
     Nothing connects here: the database is migrated and seeded by `prepare`.
     """
@@ -118,16 +128,19 @@ def build_container(
     metrics = build_metrics(settings, clock)
     engine: Engine | None = None
     timer: QueryTimer | None = None
+    uow: MemoryUnitOfWork | SqlUnitOfWork
     if settings.database_url == MEMORY_URL:
-        memory = InMemoryMarketRepository(clock=clock)
+        uow = unit_of_work or MemoryUnitOfWork()
+        memory = InMemoryMarketRepository(clock=clock, uow=uow)
         market: MarketReader = memory
         admin: MarketAdmin = memory
         loader: ReleaseLoader = memory
     else:
         engine = make_engine(settings.database_url)
         timer = install_timing(engine, slow_ms=settings.slow_query_ms, observer=metrics)
+        uow = SqlUnitOfWork(engine)
         reader = SqlMarketRepository(engine)
-        sql_loader = SqlMarketLoader(engine, clock, reader)
+        sql_loader = SqlMarketLoader(engine, clock, reader, uow)
         market, admin, loader = reader, sql_loader, sql_loader
     metrics.track_market_data(lambda: market_import_times(market, admin))
     matcher = (
@@ -136,12 +149,12 @@ def build_container(
         else _matcher_for(market, settings.title_source)
     )
     policies: PolicyStore = (
-        InMemoryPolicyStore(initial=policy or PricingPolicy())
-        if engine is None
-        else SqlPolicyStore(engine, initial=policy)
+        InMemoryPolicyStore(initial=policy or PricingPolicy(), uow=uow)
+        if isinstance(uow, MemoryUnitOfWork)
+        else SqlPolicyStore(uow.engine, initial=policy, uow=uow)
     )
     price_job = PriceJob(market=market)
-    access = build_access(settings, engine, clock)
+    access = build_access(settings, clock, uow, audit_log=audit_log)
     return Container(
         settings=settings,
         clock=clock,
@@ -153,7 +166,7 @@ def build_container(
         title_matcher=matcher,
         access=access,
         requests=build_requests(
-            engine=engine,
+            uow=uow,
             clock=clock,
             access=access,
             policies=policies,
@@ -164,6 +177,7 @@ def build_container(
         ),
         rate_limiter=build_rate_limiter(settings, clock, metrics),
         metrics=metrics,
+        unit_of_work=uow,
         engine=engine,
         query_timer=timer,
     )

@@ -9,6 +9,7 @@ from typing import Protocol
 import attrs
 
 from pricing_adapters.importers.records import CutRow, ReleaseFile
+from pricing_adapters.memory_uow import MemoryUnitOfWork, put
 from pricing_adapters.rows import cut_from_values
 from pricing_core.errors import InvalidRequest, UnknownSource
 from pricing_core.market.imports import ImportOutcome, ImportReport
@@ -42,13 +43,18 @@ class _Version:
 
 @attrs.define
 class InMemoryMarketRepository(MarketReader, MarketAdmin):
-    """Sources, areas and versions in dictionaries; a version becomes visible whole."""
+    """Sources, areas and versions in dictionaries; a version becomes visible whole.
+
+    An activation takes part in the unit of work `uow`: undone with it. Reads take no lock
+    (pricing reads here on every quote); they see a source before or after its switch.
+    """
 
     clock: Clock
     _sources: dict[str, Source] = attrs.field(factory=dict)
     _areas: dict[str, Area] = attrs.field(factory=dict)
     _industries: dict[str, Industry] = attrs.field(factory=dict)
     _versions: dict[tuple[str, str], _Version] = attrs.field(factory=dict)
+    uow: MemoryUnitOfWork = attrs.field(factory=MemoryUnitOfWork, kw_only=True)
 
     def add_areas(self, areas: Iterable[Area]) -> None:
         self._areas.update((a.code, a) for a in areas)
@@ -128,11 +134,13 @@ class InMemoryMarketRepository(MarketReader, MarketAdmin):
         return [(meta, meta.label == active) for meta in reversed(found)]
 
     def activate(self, source: str, label: str) -> None:
-        if source not in self._sources:
-            raise UnknownSource(source)
-        if (source, label) not in self._versions:
-            raise InvalidRequest("version", f"{source} has no version {label!r}", label)
-        self._sources[source] = attrs.evolve(self._sources[source], active_version=label)
+        with self.uow.lock:
+            if source not in self._sources:
+                raise UnknownSource(source)
+            if (source, label) not in self._versions:
+                raise InvalidRequest("version", f"{source} has no version {label!r}", label)
+            switched = attrs.evolve(self._sources[source], active_version=label)
+            put(self.uow, self._sources, source, switched)
 
     def source(self, name: str) -> Source | None:
         return self._sources.get(name)

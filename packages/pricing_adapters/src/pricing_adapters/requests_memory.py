@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from pricing_adapters.memory_uow import MemoryUnitOfWork, put
 from pricing_core.errors import Conflict, NotFound
 from pricing_core.requests.model import RequestEvent, RequestQuery, SavedRequest
 from pricing_core.requests.ports import RequestStore
@@ -28,12 +29,17 @@ def matches(request: SavedRequest, query: RequestQuery) -> bool:
 
 @attrs.define
 class InMemoryRequestStore(RequestStore):
-    """Requests by id and their history rows, behind one lock (so changes are atomic)."""
+    """Requests by id and their history rows, behind one lock (so changes are atomic); a
+    change takes part in the unit of work `uow`."""
 
     _requests: dict[str, SavedRequest] = attrs.field(factory=dict)
     _events: dict[str, list[RequestEvent]] = attrs.field(factory=dict)
     _next_event: int = 1
-    _lock: threading.Lock = attrs.field(factory=threading.Lock)
+    uow: MemoryUnitOfWork = attrs.field(factory=MemoryUnitOfWork, kw_only=True)
+
+    @property
+    def _lock(self) -> threading.RLock:
+        return self.uow.lock
 
     def _numbered(self, event: RequestEvent) -> RequestEvent:
         numbered = attrs.evolve(event, id=self._next_event)
@@ -44,8 +50,8 @@ class InMemoryRequestStore(RequestStore):
         with self._lock:
             if request.id in self._requests:
                 raise Conflict("a pricing request with this id exists", request_id=request.id)
-            self._requests[request.id] = request
-            self._events[request.id] = [self._numbered(event)]
+            put(self.uow, self._requests, request.id, request)
+            put(self.uow, self._events, request.id, [self._numbered(event)])
 
     def update(self, request: SavedRequest, event: RequestEvent, *, revision: int) -> None:
         with self._lock:
@@ -56,8 +62,10 @@ class InMemoryRequestStore(RequestStore):
                 raise Conflict(
                     "the request changed meanwhile; read it again", request_id=request.id
                 )
-            self._requests[request.id] = request
-            self._events[request.id].append(self._numbered(event))
+            put(self.uow, self._requests, request.id, request)
+            history = self._events[request.id]
+            history.append(self._numbered(event))
+            self.uow.journal(history.pop)
 
     def get(self, request_id: str) -> SavedRequest | None:
         with self._lock:

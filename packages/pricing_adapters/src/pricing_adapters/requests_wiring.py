@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import attrs
-from sqlalchemy import Engine
 
 from pricing_adapters.access_wiring import AccessServices
+from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.requests_memory import InMemoryRequestStore
 from pricing_adapters.secrets import SystemSecrets
 from pricing_adapters.sql.requests import SqlRequestStore
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_core.access.audit import Auditor
 from pricing_core.matching.service import TitleMatcher
 from pricing_core.ports import Clock, Metrics
@@ -55,7 +56,7 @@ class RequestServices:
 
 def build_requests(
     *,
-    engine: Engine | None,
+    uow: MemoryUnitOfWork | SqlUnitOfWork,
     clock: Clock,
     access: AccessServices,
     policies: PolicyStore,
@@ -64,9 +65,13 @@ def build_requests(
     title_source: str,
     metrics: Metrics | None = None,
 ) -> RequestServices:
-    store: RequestStore = InMemoryRequestStore() if engine is None else SqlRequestStore(engine)
+    store: RequestStore = (
+        InMemoryRequestStore(uow=uow)
+        if isinstance(uow, MemoryUnitOfWork)
+        else SqlRequestStore(uow.engine, uow)
+    )
     auditor = Auditor(log=access.audit_log, clock=clock)
-    ledger = Ledger(store=store, auditor=auditor, clock=clock, ids=SystemSecrets())
+    ledger = Ledger(store=store, auditor=auditor, clock=clock, ids=SystemSecrets(), uow=uow)
     price = PriceInputs(
         price_job=price_job,
         policies=policies,
@@ -88,5 +93,5 @@ def build_requests(
         approve=ApproveRequest(ledger=ledger),
         reject=RejectRequest(ledger=ledger),
         read_policy=ReadPolicy(policies=policies),
-        update_policy=UpdatePolicy(policies=policies, auditor=auditor, clock=clock),
+        update_policy=UpdatePolicy(policies=policies, auditor=auditor, clock=clock, uow=uow),
     )

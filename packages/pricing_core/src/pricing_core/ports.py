@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Protocol
 
-__all__ = ["Clock", "Metrics"]
+__all__ = ["Clock", "Metrics", "UnitOfWork"]
 
 
 class Clock(Protocol):
@@ -52,3 +53,15 @@ class Metrics(Protocol):
     def backup_verified(self, ok: bool, at: datetime) -> None:
         """A backup check finished at `at`: `ok` when the backup passed every check."""
         ...
+
+
+class UnitOfWork(Protocol):
+    """Changes that stand or fall together: a change and the audit row that records it.
+
+    Inside `with uow.transaction():` every store wired to this unit of work writes in one
+    transaction: all of it is kept when the block ends, none of it when the block raises. A
+    transaction opened inside another joins it (the outer block decides). Reads and writes
+    outside a block take short transactions of their own, as before.
+    """
+
+    def transaction(self) -> AbstractContextManager[None]: ...

@@ -68,8 +68,9 @@ def activate(ctx: click.Context, source: str, version: str) -> None:
     with reporting_errors(False):
         found = services.market.source(source)
         previous = found.active_version if found is not None else None
-        services.market_admin.activate(source, version)
-        audit_activation(services, cli_actor(), source, version, previous, RequestInfo())
+        with services.unit_of_work.transaction():
+            services.market_admin.activate(source, version)
+            audit_activation(services, cli_actor(), source, version, previous, RequestInfo())
     click.echo(f"{source}: version {version} is now active")
 
 

@@ -73,8 +73,9 @@ def activate_version(
     previous = known_source(services, name).active_version
     if not any(v.label == version for v, _ in services.market_admin.versions(name)):
         raise NotFound(f"{name} has no version {version!r}", source=name, version=version)
-    services.market_admin.activate(name, version)
-    audit_activation(services, principal.actor, name, version, previous, info)
+    with services.unit_of_work.transaction():
+        services.market_admin.activate(name, version)
+        audit_activation(services, principal.actor, name, version, previous, info)
     return source_json(services, known_source(services, name))
 
 

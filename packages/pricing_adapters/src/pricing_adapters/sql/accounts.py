@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from pricing_adapters.sql.engine import for_reads
 from pricing_adapters.sql.tables import api_keys, users
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_core.access.model import ApiKey, User, normalise_email
 from pricing_core.access.ports import ApiKeyStore, UserStore
 from pricing_core.errors import Conflict, EmailTaken, NotFound
@@ -61,15 +61,17 @@ def _user(row: Row[Any]) -> User:
 
 
 class SqlUserStore(UserStore):
-    """Emails are stored lower-cased, so the unique constraint makes them case-insensitive."""
+    """Emails are stored lower-cased, so the unique constraint makes them case-insensitive.
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._reads = for_reads(engine)
+    Writes join the unit of work `uow`'s open transaction (a private one when not given).
+    """
+
+    def __init__(self, engine: Engine, uow: SqlUnitOfWork | None = None) -> None:
+        self._db = uow or SqlUnitOfWork(engine)
 
     def _write(self, statement: Any) -> int:
         try:
-            with self._engine.begin() as conn:
+            with self._db.begin() as conn:
                 return conn.execute(statement).rowcount
         except IntegrityError as error:
             if violates(error, "uq_users_email", "users.email"):
@@ -86,7 +88,7 @@ class SqlUserStore(UserStore):
         return self._one(USER_BY_EMAIL, {"email": normalise_email(email)})
 
     def _one(self, query: Any, values: dict[str, str]) -> User | None:
-        with self._reads.connect() as conn:
+        with self._db.read() as conn:
             row = conn.execute(query, values).first()
         return None if row is None else _user(row)
 
@@ -98,7 +100,7 @@ class SqlUserStore(UserStore):
 
     def list(self, offset: int, limit: int) -> tuple[Sequence[User], int]:
         page = select(users).order_by(users.c.created_at, users.c.id).offset(offset).limit(limit)
-        with self._engine.connect() as conn:
+        with self._db.connect() as conn:
             total = conn.execute(select(func.count()).select_from(users)).scalar_one()
             rows = conn.execute(page).all()
         return [_user(r) for r in rows], total
@@ -133,15 +135,15 @@ def _key(row: Row[Any]) -> ApiKey:
 
 
 class SqlApiKeyStore(ApiKeyStore):
-    """API keys, stored only as a hash of the key; `list` is in creation order."""
+    """API keys, stored only as a hash of the key; `list` is in creation order. Writes join
+    the unit of work `uow`'s open transaction."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._reads = for_reads(engine)
+    def __init__(self, engine: Engine, uow: SqlUnitOfWork | None = None) -> None:
+        self._db = uow or SqlUnitOfWork(engine)
 
     def add(self, key: ApiKey) -> None:
         try:
-            with self._engine.begin() as conn:
+            with self._db.begin() as conn:
                 conn.execute(api_keys.insert().values(_key_values(key)))
         except IntegrityError:
             raise Conflict("an API key with this id or hash exists", api_key_id=key.id) from None
@@ -153,19 +155,19 @@ class SqlApiKeyStore(ApiKeyStore):
         return self._one(KEY_BY_ID, {"id": key_id})
 
     def _one(self, query: Any, values: dict[str, str]) -> ApiKey | None:
-        with self._reads.connect() as conn:
+        with self._db.read() as conn:
             row = conn.execute(query, values).first()
         return None if row is None else _key(row)
 
     def list(self) -> Sequence[ApiKey]:
         query = select(api_keys).order_by(api_keys.c.created_at, api_keys.c.id)
-        with self._engine.connect() as conn:
+        with self._db.connect() as conn:
             return [_key(r) for r in conn.execute(query).all()]
 
     def save(self, key: ApiKey) -> None:
         values = _key_values(key)
         del values["id"]
-        with self._engine.begin() as conn:
+        with self._db.begin() as conn:
             changed = conn.execute(
                 api_keys.update().where(api_keys.c.id == key.id).values(values)
             ).rowcount
@@ -174,5 +176,5 @@ class SqlApiKeyStore(ApiKeyStore):
 
     def mark_used(self, key_id: str, at: datetime) -> None:
         """Record a use: one column, so concurrent requests never undo a revocation."""
-        with self._engine.begin() as conn:
+        with self._db.begin() as conn:
             conn.execute(api_keys.update().where(api_keys.c.id == key_id).values(last_used_at=at))

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, Row, func, select
 
 from pricing_adapters.sql.tables import audit_log
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_core.access.model import AuditEvent, AuditQuery
 from pricing_core.access.ports import AuditLog
 
@@ -65,15 +66,18 @@ def _conditions(query: AuditQuery) -> list[ColumnElement[bool]]:
 
 
 class SqlAuditLog(AuditLog):
-    """Rows are inserted, counted and read; this class has no statement that changes one."""
+    """Rows are inserted, counted and read; this class has no statement that changes one.
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    A row is inserted in the unit of work `uow`'s open transaction, with the change it records.
+    """
+
+    def __init__(self, engine: Engine, uow: SqlUnitOfWork | None = None) -> None:
+        self._db = uow or SqlUnitOfWork(engine)
 
     def append(self, event: AuditEvent) -> None:
         values: dict[str, Any] = {name: _fit(name, getattr(event, name)) for name in TEXT_COLUMNS}
         values.update(at=event.at, outcome=event.outcome.value, detail=_detail_text(event.detail))
-        with self._engine.begin() as conn:
+        with self._db.begin() as conn:
             conn.execute(audit_log.insert().values(values))
 
     def query(self, query: AuditQuery) -> tuple[Sequence[AuditEvent], int]:
@@ -86,7 +90,7 @@ class SqlAuditLog(AuditLog):
             .offset(query.offset)
             .limit(query.limit)
         )
-        with self._engine.begin() as conn:
+        with self._db.connect() as conn:
             total = conn.execute(count).scalar_one()
             rows = conn.execute(page).all()
         return [_event(r) for r in rows], total

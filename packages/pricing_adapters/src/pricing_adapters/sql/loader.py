@@ -29,6 +29,7 @@ from pricing_adapters.sql.tables import (
     market_sources,
     market_versions,
 )
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_adapters.sql.upsert import upsert
 from pricing_core.errors import InvalidRequest, UnknownSource
 from pricing_core.market.imports import ImportOutcome, ImportReport, ProblemLog
@@ -58,12 +59,23 @@ def _sqlite_value(value: Any) -> Any:
 
 
 class SqlMarketLoader(MarketAdmin):
-    """Imports releases into versions and switches active versions."""
+    """Imports releases into versions and switches active versions.
 
-    def __init__(self, engine: Engine, clock: Clock, reader: SqlMarketRepository) -> None:
+    An activation joins the unit of work `uow`'s open transaction (it commits with its audit
+    row); an import is a transaction of its own.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        reader: SqlMarketRepository,
+        uow: SqlUnitOfWork | None = None,
+    ) -> None:
         self._engine = engine
         self._clock = clock
         self._reader = reader
+        self._db = uow or SqlUnitOfWork(engine)
 
     def load(self, release: ReleaseFile, *, imported_by: str) -> ImportReport:
         started = time.perf_counter()
@@ -207,7 +219,7 @@ class SqlMarketLoader(MarketAdmin):
 
     def activate(self, source: str, label: str) -> None:
         """Make `label` the active version of `source` (roll back or forward)."""
-        with self._engine.begin() as conn:
+        with self._db.begin() as conn:
             exists = conn.execute(
                 select(market_sources.c.name).where(market_sources.c.name == source)
             ).scalar()

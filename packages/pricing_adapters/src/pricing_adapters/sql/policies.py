@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pricing_adapters.sql.engine import for_reads
 from pricing_adapters.sql.tables import pricing_policies
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_core.errors import Conflict
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.policy_json import policy_as_json, policy_from_json
@@ -35,10 +36,20 @@ class SqlPolicyStore(PolicyStore):
 
     Every process reads the newest row, so a change is in force everywhere at once. Two saves
     at the same moment cannot both take one version number: the second gets Conflict.
+
+    A save joins the unit of work `uow`'s open transaction. `current()` reads committed
+    versions only, on a connection of its own: what it parses is kept, and a version of a
+    transaction that rolls back must not be.
     """
 
-    def __init__(self, engine: Engine, *, initial: PricingPolicy | None = None) -> None:
-        self._engine = engine
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        initial: PricingPolicy | None = None,
+        uow: SqlUnitOfWork | None = None,
+    ) -> None:
+        self._db = uow or SqlUnitOfWork(engine)
         self._reads = for_reads(engine)
         self._initial = initial or PricingPolicy()
         self._parsed: tuple[int, PricingPolicy] | None = None
@@ -61,7 +72,7 @@ class SqlPolicyStore(PolicyStore):
     def save(self, policy: PricingPolicy, *, saved_at: datetime, saved_by: str) -> PricingPolicy:
         text = json.dumps(policy_as_json(policy), sort_keys=True)
         try:
-            with self._engine.begin() as conn:
+            with self._db.begin() as conn:
                 latest = conn.execute(select(func.max(pricing_policies.c.version))).scalar()
                 version = max(latest or 0, self._initial.version) + 1
                 conn.execute(
@@ -75,5 +86,5 @@ class SqlPolicyStore(PolicyStore):
 
     def history(self) -> Sequence[PolicyRecord]:
         query = select(pricing_policies).order_by(pricing_policies.c.version.desc())
-        with self._engine.connect() as conn:
+        with self._db.connect() as conn:
             return [_record(r) for r in conn.execute(query).all()]

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Engine, Row, func, select
 from sqlalchemy.exc import IntegrityError
 
 from pricing_adapters.sql.tables import pricing_request_events, pricing_requests
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_core.errors import Conflict, NotFound
 from pricing_core.requests.inputs import inputs_as_json, inputs_from_json
 from pricing_core.requests.model import (
@@ -133,14 +134,15 @@ def _conditions(query: RequestQuery) -> list[ColumnElement[bool]]:
 
 
 class SqlRequestStore(RequestStore):
-    """Rows of `pricing_requests`, and `pricing_request_events` as their history."""
+    """Rows of `pricing_requests`, and `pricing_request_events` as their history; writes
+    join the unit of work `uow`'s open transaction (a change commits with its audit row)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, engine: Engine, uow: SqlUnitOfWork | None = None) -> None:
+        self._db = uow or SqlUnitOfWork(engine)
 
     def add(self, request: SavedRequest, event: RequestEvent) -> None:
         try:
-            with self._engine.begin() as conn:
+            with self._db.begin() as conn:
                 conn.execute(pricing_requests.insert().values(_values(request)))
                 conn.execute(pricing_request_events.insert().values(_event_values(event)))
         except IntegrityError:
@@ -155,7 +157,7 @@ class SqlRequestStore(RequestStore):
             .where(c.id == request.id, c.revision == revision)
             .values(values)
         )
-        with self._engine.begin() as conn:
+        with self._db.begin() as conn:
             if conn.execute(statement).rowcount == 1:
                 conn.execute(pricing_request_events.insert().values(_event_values(event)))
                 return
@@ -166,14 +168,14 @@ class SqlRequestStore(RequestStore):
 
     def get(self, request_id: str) -> SavedRequest | None:
         query = select(pricing_requests).where(pricing_requests.c.id == request_id)
-        with self._engine.connect() as conn:
+        with self._db.read() as conn:
             row = conn.execute(query).first()
         return None if row is None else _request(row)
 
     def history(self, request_id: str) -> Sequence[RequestEvent]:
         e = pricing_request_events.c
         query = select(pricing_request_events).where(e.request_id == request_id).order_by(e.id)
-        with self._engine.connect() as conn:
+        with self._db.read() as conn:
             return [_event(r) for r in conn.execute(query).all()]
 
     def list(self, query: RequestQuery) -> tuple[Sequence[SavedRequest], int]:
@@ -187,7 +189,7 @@ class SqlRequestStore(RequestStore):
             .offset(query.offset)
             .limit(query.limit)
         )
-        with self._engine.begin() as conn:
+        with self._db.connect() as conn:
             total = conn.execute(count).scalar_one()
             rows = conn.execute(page).all()
         return [_request(r) for r in rows], total

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pricing_adapters.sql.engine import for_reads
 from pricing_adapters.sql.tables import refresh_tokens, revoked_tokens
+from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_core.access.model import RefreshRecord
 from pricing_core.access.ports import RefreshTokenStore, RevocationStore
 from pricing_core.access.tokens import REVOCATION_MARGIN
@@ -41,13 +42,14 @@ def _record(row: Row[Any]) -> RefreshRecord:
 
 
 class SqlRefreshTokenStore(RefreshTokenStore):
-    """Refresh tokens by hash; `use` is one conditional UPDATE, so one caller wins a race."""
+    """Refresh tokens by hash; `use` is one conditional UPDATE, so one caller wins a race.
+    Writes join the unit of work `uow`'s open transaction (ending sessions with a change)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, engine: Engine, uow: SqlUnitOfWork | None = None) -> None:
+        self._db = uow or SqlUnitOfWork(engine)
 
     def add(self, record: RefreshRecord) -> None:
-        with self._engine.begin() as conn:
+        with self._db.begin() as conn:
             conn.execute(
                 refresh_tokens.insert().values(
                     id=record.id,
@@ -64,7 +66,7 @@ class SqlRefreshTokenStore(RefreshTokenStore):
 
     def by_hash(self, token_hash: str) -> RefreshRecord | None:
         query = select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash)
-        with self._engine.connect() as conn:
+        with self._db.connect() as conn:
             row = conn.execute(query).first()
         return None if row is None else _record(row)
 
@@ -80,7 +82,7 @@ class SqlRefreshTokenStore(RefreshTokenStore):
             )
             .values(used_at=now)
         )
-        with self._engine.begin() as conn:
+        with self._db.begin() as conn:
             return conn.execute(statement).rowcount == 1
 
     def _revoke(self, condition: Any, now: datetime) -> None:
@@ -89,7 +91,7 @@ class SqlRefreshTokenStore(RefreshTokenStore):
             .where(condition, refresh_tokens.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
-        with self._engine.begin() as conn:
+        with self._db.begin() as conn:
             conn.execute(statement)
 
     def revoke_family(self, family_id: str, now: datetime) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -19,7 +19,7 @@ from pricing_core.access.passwords import PasswordPolicy
 from pricing_core.access.ports import PasswordHasher, Secrets, UserStore
 from pricing_core.access.roles import Permission, Role
 from pricing_core.errors import EmailTaken, Forbidden, InvalidRequest, NotFound
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, UnitOfWork
 
 __all__ = [
     "AccountFactory",
@@ -57,8 +57,15 @@ class AccountFactory:
     secrets: Secrets
     auditor: Auditor
     clock: Clock
+    uow: UnitOfWork
 
-    def add(self, *, email: str, password: str, name: str, role: Role) -> User:
+    def add(
+        self, *, email: str, password: str, name: str, role: Role, audit: Callable[[User], object]
+    ) -> User:
+        """Store a new account; `audit(user)` writes its audit row in the same unit of work.
+
+        The slow hash is made before the unit of work opens, so it holds nothing meanwhile.
+        """
         self.passwords.check(password, email=email)
         if self.users.by_email(email) is not None:
             raise EmailTaken()
@@ -70,7 +77,9 @@ class AccountFactory:
             password_hash=self.hasher.hash(password),
             created_at=self.clock.now(),
         )
-        self.users.add(user)  # raises EmailTaken when a concurrent request won
+        with self.uow.transaction():
+            self.users.add(user)  # raises EmailTaken when a concurrent request won
+            audit(user)
         return user
 
     def generate_password(self, email: str) -> str:
@@ -104,17 +113,21 @@ class Register:
         if self.policy.allowed_domains and email_domain(email) not in self.policy.allowed_domains:
             raise InvalidRequest("email", "this email domain may not register")
         name = check_name(name)
-        user = self.accounts.add(email=email, password=password, name=name, role=Role.VIEWER)
-        self.accounts.auditor.record(
-            "user_register",
-            Outcome.SUCCESS,
-            info,
-            actor=user.id,
-            target_type="user",
-            target_id=user.id,
-            detail={"email": user.email, "role": str(user.role)},
+
+        def audit(user: User) -> None:
+            self.accounts.auditor.record(
+                "user_register",
+                Outcome.SUCCESS,
+                info,
+                actor=user.id,
+                target_type="user",
+                target_id=user.id,
+                detail={"email": user.email, "role": str(user.role)},
+            )
+
+        return self.accounts.add(
+            email=email, password=password, name=name, role=Role.VIEWER, audit=audit
         )
-        return user
 
 
 @attrs.frozen(kw_only=True)
@@ -143,19 +156,24 @@ class CreateUser:
         generated: str | None = None
         if password is None:
             password = generated = self.accounts.generate_password(email)
-        user = self.accounts.add(email=email, password=password, name=name, role=granted)
-        self.accounts.auditor.record(
-            "user_create",
-            Outcome.SUCCESS,
-            info,
-            actor=actor.actor,
-            target_type="user",
-            target_id=user.id,
-            detail={
-                "email": user.email,
-                "role": str(user.role),
-                "password": "generated" if generated else "chosen",
-            },
+
+        def audit(user: User) -> None:
+            self.accounts.auditor.record(
+                "user_create",
+                Outcome.SUCCESS,
+                info,
+                actor=actor.actor,
+                target_type="user",
+                target_id=user.id,
+                detail={
+                    "email": user.email,
+                    "role": str(user.role),
+                    "password": "generated" if generated else "chosen",
+                },
+            )
+
+        user = self.accounts.add(
+            email=email, password=password, name=name, role=granted, audit=audit
         )
         return user, generated
 
@@ -193,6 +211,7 @@ class UpdateProfile:
 
     users: UserStore
     auditor: Auditor
+    uow: UnitOfWork
 
     def __call__(self, principal: Principal, name: str, info: RequestInfo) -> User:
         if principal.user_id is None:
@@ -201,14 +220,15 @@ class UpdateProfile:
         if user is None:
             raise NotFound("no such user", user_id=principal.user_id)
         user = attrs.evolve(user, name=check_name(name))
-        self.users.save(user)
-        self.auditor.record(
-            "user_update",
-            Outcome.SUCCESS,
-            info,
-            actor=principal.actor,
-            target_type="user",
-            target_id=user.id,
-            detail={"fields": ["name"]},
-        )
+        with self.uow.transaction():
+            self.users.save(user)
+            self.auditor.record(
+                "user_update",
+                Outcome.SUCCESS,
+                info,
+                actor=principal.actor,
+                target_type="user",
+                target_id=user.id,
+                detail={"fields": ["name"]},
+            )
         return user

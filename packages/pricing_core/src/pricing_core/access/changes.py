@@ -20,7 +20,7 @@ from pricing_core.access.roles import Permission, Role
 from pricing_core.access.sessions import Sessions, end_sessions, revoke_access_token
 from pricing_core.access.tokens import ThrottlePolicy
 from pricing_core.errors import Conflict, Forbidden, InvalidRequest, NotAuthenticated, NotFound
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, UnitOfWork
 
 __all__ = ["ChangePassword", "ChangeRole", "DeactivateUser"]
 
@@ -43,6 +43,7 @@ class ChangePassword:
     throttle: ThrottlePolicy
     auditor: Auditor
     clock: Clock
+    uow: UnitOfWork
 
     def __call__(
         self, principal: Principal, current: str, new: str, info: RequestInfo
@@ -60,16 +61,20 @@ class ChangePassword:
             raise InvalidRequest("current_password", "is not correct")
         self.passwords.check(new, email=user.email)
         new_hash = self.hasher.hash(new)
-        # Read again after the slow hash so that nothing saved meanwhile is overwritten.
-        user = self.users.get(user.id) or user
-        now = self.clock.now()
-        user = attrs.evolve(user, password_hash=new_hash)
-        user = end_sessions(user, self.sessions.refresh_tokens, now)
-        self.users.save(user)
+        with self.uow.transaction():
+            # Read again after the slow hash so that nothing saved meanwhile is overwritten.
+            user = self.users.get(user.id) or user
+            now = self.clock.now()
+            user = attrs.evolve(user, password_hash=new_hash)
+            user = end_sessions(user, self.sessions.refresh_tokens, now)
+            self.users.save(user)
+            self._audit(user, Outcome.SUCCESS, info)
+            pair = self.sessions.start(user, now)
+        # The revocation list and the failure counter may live outside the database (Redis):
+        # they are told once the change is committed.
         revoke_access_token(principal, self.revocations)
         self.throttle.record_success(self.failures, email=user.email)
-        self._audit(user, Outcome.SUCCESS, info)
-        return self.sessions.start(user, now)
+        return pair
 
     def _audit(self, user: User, outcome: Outcome, info: RequestInfo, reason: str = "") -> None:
         self.auditor.record(
@@ -107,6 +112,7 @@ class ChangeRole:
     api_keys: ApiKeyStore
     auditor: Auditor
     clock: Clock
+    uow: UnitOfWork
 
     def __call__(self, actor: Principal, user_id: str, role: str, info: RequestInfo) -> User:
         require(actor, Permission.MANAGE_ROLES)
@@ -133,6 +139,7 @@ class DeactivateUser:
     api_keys: ApiKeyStore
     auditor: Auditor
     clock: Clock
+    uow: UnitOfWork
 
     def __call__(self, actor: Principal, user_id: str, info: RequestInfo) -> User:
         require(actor, Permission.MANAGE_USERS)
@@ -154,26 +161,28 @@ def _lower(
     detail: dict[str, str] | None = None,
 ) -> User:
     """Save a user whose rights were cut: their sessions end, the API keys they made above
-    `above` (all of them when None) are revoked, and the change is audited."""
+    `above` (all of them when None) are revoked, and the change is audited; all of it in one
+    unit of work."""
     now = case.clock.now()
-    saved = end_sessions(changed, case.sessions.refresh_tokens, now)
-    case.users.save(saved)
-    revoke_keys_of(
-        case.api_keys,
-        case.auditor,
-        user_id=saved.id,
-        above=above,
-        now=now,
-        actor=actor.actor,
-        info=info,
-    )
-    case.auditor.record(
-        action,
-        Outcome.SUCCESS,
-        info,
-        actor=actor.actor,
-        target_type="user",
-        target_id=saved.id,
-        detail=detail,
-    )
+    with case.uow.transaction():
+        saved = end_sessions(changed, case.sessions.refresh_tokens, now)
+        case.users.save(saved)
+        revoke_keys_of(
+            case.api_keys,
+            case.auditor,
+            user_id=saved.id,
+            above=above,
+            now=now,
+            actor=actor.actor,
+            info=info,
+        )
+        case.auditor.record(
+            action,
+            Outcome.SUCCESS,
+            info,
+            actor=actor.actor,
+            target_type="user",
+            target_id=saved.id,
+            detail=detail,
+        )
     return saved

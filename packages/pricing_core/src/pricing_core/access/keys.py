@@ -14,7 +14,7 @@ from pricing_core.access.model import ApiKey, Outcome, Principal
 from pricing_core.access.ports import ApiKeyStore, Secrets
 from pricing_core.access.roles import Permission, Role
 from pricing_core.errors import Forbidden, NotFound
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, UnitOfWork
 
 __all__ = ["API_KEY_BYTES", "CreateApiKey", "ListApiKeys", "RevokeApiKey", "revoke_keys_of"]
 
@@ -31,6 +31,7 @@ class CreateApiKey:
     secrets: Secrets
     auditor: Auditor
     clock: Clock
+    uow: UnitOfWork
 
     def __call__(
         self, actor: Principal, name: str, role: str, info: RequestInfo
@@ -53,16 +54,17 @@ class CreateApiKey:
             created_by=actor.actor,
             created_at=self.clock.now(),
         )
-        self.api_keys.add(key)
-        self.auditor.record(
-            "apikey_create",
-            Outcome.SUCCESS,
-            info,
-            actor=actor.actor,
-            target_type="api_key",
-            target_id=key.id,
-            detail={"name": key.name, "role": str(key.role)},
-        )
+        with self.uow.transaction():
+            self.api_keys.add(key)
+            self.auditor.record(
+                "apikey_create",
+                Outcome.SUCCESS,
+                info,
+                actor=actor.actor,
+                target_type="api_key",
+                target_id=key.id,
+                detail={"name": key.name, "role": str(key.role)},
+            )
         return key, raw
 
 
@@ -73,6 +75,7 @@ class RevokeApiKey:
     api_keys: ApiKeyStore
     auditor: Auditor
     clock: Clock
+    uow: UnitOfWork
 
     def __call__(self, actor: Principal, key_id: str, info: RequestInfo) -> ApiKey:
         require(actor, Permission.MANAGE_API_KEYS)
@@ -81,7 +84,8 @@ class RevokeApiKey:
             raise NotFound("no such API key", key_id=key_id)
         if key.revoked_at is not None:
             return key
-        return _revoke(self.api_keys, self.auditor, key, self.clock.now(), actor.actor, info)
+        with self.uow.transaction():
+            return _revoke(self.api_keys, self.auditor, key, self.clock.now(), actor.actor, info)
 
 
 @attrs.frozen(kw_only=True)

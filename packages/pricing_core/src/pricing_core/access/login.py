@@ -20,7 +20,7 @@ from pricing_core.access.ports import (
 from pricing_core.access.sessions import Sessions, revoke_access_token
 from pricing_core.access.tokens import ThrottlePolicy
 from pricing_core.errors import Forbidden, NotAuthenticated, TooManyAttempts
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, UnitOfWork
 
 __all__ = ["LOGIN_FAILED", "Login", "Logout"]
 
@@ -43,6 +43,7 @@ class Login:
     throttle: ThrottlePolicy
     auditor: Auditor
     clock: Clock
+    uow: UnitOfWork
     _dummy_hash: str = attrs.field(init=False, repr=False)
 
     @_dummy_hash.default
@@ -74,15 +75,16 @@ class Login:
         if self.hasher.needs_rehash(user.password_hash):
             user = self._rehash(user, password)
         self.throttle.record_success(self.failures, email=email)
-        pair = self.sessions.start(user, now)
-        self.auditor.record(
-            "authn_login",
-            Outcome.SUCCESS,
-            info,
-            actor=user.id,
-            target_type="user",
-            target_id=user.id,
-        )
+        with self.uow.transaction():
+            pair = self.sessions.start(user, now)
+            self.auditor.record(
+                "authn_login",
+                Outcome.SUCCESS,
+                info,
+                actor=user.id,
+                target_type="user",
+                target_id=user.id,
+            )
         return pair
 
     def _rehash(self, user: User, password: str) -> User:

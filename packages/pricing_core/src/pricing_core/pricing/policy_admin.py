@@ -10,7 +10,7 @@ from pricing_core.access.audit import Auditor, RequestInfo, require
 from pricing_core.access.model import Outcome, Principal
 from pricing_core.access.roles import Permission
 from pricing_core.errors import InvalidRequest
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, UnitOfWork
 from pricing_core.pricing.policy_json import POLICY_FIELDS, policy_as_json, policy_from_json
 from pricing_core.pricing.ports import PolicyRecord, PolicyStore
 
@@ -45,12 +45,13 @@ class UpdatePolicy:
     The merged policy is validated as a whole before anything is stored; a refused change
     stores nothing and is audited as a failure naming the field. A change that changes no
     value stores no version. Every stored change is a new version, audited with the changed
-    settings' values before and after.
+    settings' values before and after, in the same unit of work as the new version.
     """
 
     policies: PolicyStore
     auditor: Auditor
     clock: Clock
+    uow: UnitOfWork
 
     def __call__(
         self, actor: Principal, changes: Mapping[str, object], info: RequestInfo
@@ -68,19 +69,20 @@ class UpdatePolicy:
         if not changed:
             return current_record(self.policies)
         now = self.clock.now()
-        saved = self.policies.save(candidate, saved_at=now, saved_by=actor.actor)
-        old, new = policy_as_json(before), policy_as_json(saved)
-        self._record(
-            actor,
-            info,
-            Outcome.SUCCESS,
-            str(saved.version),
-            {
-                "version": saved.version,
-                "previous_version": before.version,
-                "changes": {f: {"before": old[f], "after": new[f]} for f in changed},
-            },
-        )
+        with self.uow.transaction():
+            saved = self.policies.save(candidate, saved_at=now, saved_by=actor.actor)
+            old, new = policy_as_json(before), policy_as_json(saved)
+            self._record(
+                actor,
+                info,
+                Outcome.SUCCESS,
+                str(saved.version),
+                {
+                    "version": saved.version,
+                    "previous_version": before.version,
+                    "changes": {f: {"before": old[f], "after": new[f]} for f in changed},
+                },
+            )
         return PolicyRecord(policy=saved, saved_at=now, saved_by=actor.actor)
 
     def _record(

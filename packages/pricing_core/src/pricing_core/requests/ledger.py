@@ -1,4 +1,5 @@
-"""The one writer of saved requests: every change with its history row and its audit row."""
+"""The one writer of saved requests: every change with its history row and its audit row,
+committed together in one unit of work."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import attrs
 from pricing_core.access.audit import Auditor, RequestInfo
 from pricing_core.access.model import Outcome, Principal
 from pricing_core.errors import Forbidden, NotFound
-from pricing_core.ports import Clock
+from pricing_core.ports import Clock, UnitOfWork
 from pricing_core.requests.model import Action, RequestDetail, RequestEvent, SavedRequest
 from pricing_core.requests.ports import Ids, RequestStore
 
@@ -30,6 +31,7 @@ class Ledger:
     auditor: Auditor
     clock: Clock
     ids: Ids
+    uow: UnitOfWork
 
     def load(self, request_id: str) -> SavedRequest:
         """A request that exists and is not deleted; anything else is NotFound."""
@@ -53,8 +55,9 @@ class Ledger:
         event = self._event(
             request, actor, Action.CREATE, {"status": str(request.status), **detail}
         )
-        self.store.add(request, event)
-        self._audit(audited_as, request, actor, Outcome.SUCCESS, event.detail, info)
+        with self.uow.transaction():
+            self.store.add(request, event)
+            self._audit(audited_as, request, actor, Outcome.SUCCESS, event.detail, info)
         return self.detail(request)
 
     def change(
@@ -69,8 +72,9 @@ class Ledger:
         """Store `after` (one revision on from `before`) with a history row for `action`."""
         after = attrs.evolve(after, revision=before.revision + 1, updated_at=self.clock.now())
         event = self._event(after, actor, action, {"status": str(after.status), **detail})
-        self.store.update(after, event, revision=before.revision)
-        self._audit(action, after, actor, Outcome.SUCCESS, event.detail, info)
+        with self.uow.transaction():
+            self.store.update(after, event, revision=before.revision)
+            self._audit(action, after, actor, Outcome.SUCCESS, event.detail, info)
         return self.detail(after)
 
     def refuse(
