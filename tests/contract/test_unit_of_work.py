@@ -553,3 +553,12 @@ def test_memory_readers_wait_for_a_transaction_and_never_see_it_half_done() -> N
         fails_while_read()
     thread.join()
     assert seen == [None]
+
+
+def test_a_market_import_refuses_to_start_inside_a_transaction(backend: Backend) -> None:
+    if backend.kind == "memory":
+        pytest.skip("memory imports take part in nothing: they only add versions")
+    services = backend.services
+    with services.unit_of_work.transaction(), pytest.raises(RuntimeError, match="import"):
+        services.market_loader.load(release("v9", cut_rows=rows("1")), imported_by="tests")
+    assert [v.label for v, _ in services.market_admin.versions(NAME)] == ["v2", "v1"]

@@ -62,7 +62,9 @@ class SqlMarketLoader(MarketAdmin):
     """Imports releases into versions and switches active versions.
 
     An activation joins the unit of work `uow`'s open transaction (it commits with its audit
-    row); an import is a transaction of its own.
+    row). An import is a transaction of its own, which a rejected release rolls back whole: it
+    refuses to start inside a unit of work's transaction, where on SQLite it would wait for
+    that transaction's write lock until the busy timeout.
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class SqlMarketLoader(MarketAdmin):
         started = time.perf_counter()
         name = release.source.name
         try:
+            self._outside_unit_of_work()
             with self._engine.begin() as conn:
                 # Writing the source row first takes the lock that serialises two imports of
                 # one source, so the checksum test below sees the other import's outcome.
@@ -208,8 +211,13 @@ class SqlMarketLoader(MarketAdmin):
             return _copy_rows(cast("psycopg.Connection[Any]", raw), version_id, rows)
         return _insert_rows(raw, version_id, rows)
 
+    def _outside_unit_of_work(self) -> None:
+        if self._db.current() is not None:
+            raise RuntimeError("a market import is a transaction of its own: not in a unit of work")
+
     def save_areas(self, areas: Sequence[Area]) -> None:
         """Add or update areas (an areas CSV): outside any version, like the tree itself."""
+        self._outside_unit_of_work()
         with self._engine.begin() as conn:
             upsert(conn, market_areas, [_area_row(a) for a in areas], key=["code"])
         self._reader.forget()
