@@ -19,9 +19,8 @@ import msgspec
 from litestar import Controller, get, put
 from litestar.params import JSONBody
 
-from pricing_api.http.documented import answer
+from pricing_api.http.documented import POLICY_PROBLEMS, answer, request_problems
 from pricing_api.http.quote_schema import ExactJsonRequest, Number
-from pricing_api.http.request_schema import request_problems
 from pricing_api.http.schemas import MAX_BODY_BYTES, Body, Caller, Info, Services
 from pricing_api.http.security import needs
 from pricing_core.access.roles import Permission
@@ -67,12 +66,6 @@ class PolicyOut(msgspec.Struct):
     max_age_months: int
 
 
-_PUT_PROBLEMS = {
-    409: "Another change was saved at the same moment and took this version number: retry.",
-    422: "A setting out of its range or of the wrong shape; `errors` names it. Nothing changed.",
-}
-
-
 def policy_json(record: PolicyRecord) -> dict[str, Any]:
     return {
         "version": record.policy.version,
@@ -108,7 +101,7 @@ class PricingPolicyController(Controller):
         summary="Change some settings: validated, stored as a new version, audited",
         responses={
             **answer(200, PolicyOut, "The policy now in force (unchanged if nothing changed)."),
-            **request_problems(400, 401, 403, 409, 413, 422, 503, described=_PUT_PROBLEMS),
+            **request_problems(400, 401, 403, 409, 413, 422, 503, described=POLICY_PROBLEMS),
         },
     )
     def update(
