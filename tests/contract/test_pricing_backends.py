@@ -110,7 +110,9 @@ def test_the_requests_cover_what_they_claim(bundled: dict[str, Container]) -> No
 def test_each_backend_names_the_bundled_version_as_active(bundled: dict[str, Container]) -> None:
     for backend in BACKENDS:
         container = bundled[backend]
-        assert container.market.source(OEWS).active_version == "2025A01", backend
+        source = container.market.source(OEWS)
+        assert source is not None, backend
+        assert source.active_version == "2025A01", backend
         ((version, active),) = container.market_admin.versions(OEWS)
         assert active, backend
         assert (version.label, version.rows, version.imported_by) == ("2025A01", 370172, "bundled")

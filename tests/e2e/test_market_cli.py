@@ -243,4 +243,4 @@ def test_command_line_imports_and_activations_are_audited(
     assert [(e.outcome.value, e.detail["file"]) for e in rejected] == [("failure", "bad.csv")]
     activations = [e for e in events if e.action == "market_activate"]
     assert activations[0].detail["version"] == target  # newest first
-    assert activations[0].actor.startswith("cli:")
+    assert (activations[0].actor or "").startswith("cli:")

@@ -94,6 +94,7 @@ def test_an_empty_postgres_database_prices_out_of_the_box(
     assert prepare(later) is None
     assert_seeded_once(later)
     assert_prices_out_of_the_box(later)
+    assert later.engine is not None
     later.engine.dispose()
 
 
@@ -101,17 +102,19 @@ def test_without_bundled_data_the_database_is_migrated_and_left_empty(
     database_url: str, make_container: MakeContainer
 ) -> None:
     container = make_container(database_url, bundled=False)
+    engine = container.engine
+    assert engine is not None
     assert prepare(container) is None
-    assert current_revision(container.engine) == head_revision()
+    assert current_revision(engine) == head_revision()
     assert container.market.sources() == []
     assert container.market.areas() == []
-    with container.engine.connect() as conn:
+    with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM market_cuts")).scalar_one() == 0
     with pytest.raises(UnknownArea):
         price_san_jose_developers(container)
     assert prepare(container) is None
     assert container.market.sources() == []
-    container.engine.dispose()
+    engine.dispose()
 
 
 def test_without_bundled_data_memory_starts_empty(make_container: MakeContainer) -> None:

@@ -67,7 +67,11 @@ def generated_release(
                 "000000",
                 "USD",
                 EFFECTIVE,
-                *[value] * 5,
+                value,
+                value,
+                value,
+                value,
+                value,
                 "VVVVV",
                 100,
                 None,
@@ -100,6 +104,12 @@ def p50(reader: SqlMarketRepository, version: str, i: int = 0, area: str = "0000
     return None if cut is None else cut.percentiles[50].value
 
 
+def active(reader: SqlMarketRepository) -> str | None:
+    """The active version of the test's source, None while it has none."""
+    source = reader.source(NAME)
+    return None if source is None else source.active_version
+
+
 def scalar(engine: Engine, sql: str) -> object:
     with engine.connect() as conn:
         return conn.execute(text(sql)).scalar_one()
@@ -120,15 +130,18 @@ def test_readers_never_see_a_half_loaded_version(database_url: str) -> None:
     observer_engine = make_engine(database_url)
     observer = SqlMarketRepository(observer_engine)
     paused, gate = threading.Event(), threading.Event()
-    # Paused past the first 5,000-row batch: rows of v2 are written but not committed.
-    release = generated_release(
-        "v2", 12_000, 90_000, at_row=(6_000, lambda: paused.set() or gate.wait(60))
-    )
+
+    def pause() -> None:
+        """Past the first 5,000-row batch: rows of v2 are written but not committed."""
+        paused.set()
+        gate.wait(60)
+
+    release = generated_release("v2", 12_000, 90_000, at_row=(6_000, pause))
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(loader.load, release, imported_by="t")
         try:
             assert paused.wait(30)
-            assert observer.source(NAME).active_version == "v1"
+            assert active(observer) == "v1"
             assert [(v.label, active) for v, active in observer.versions(NAME)] == [("v1", True)]
             assert p50(observer, "v2") is None
             assert p50(observer, "v2", 10) is None
@@ -140,7 +153,7 @@ def test_readers_never_see_a_half_loaded_version(database_url: str) -> None:
             gate.set()
         report = future.result(timeout=60)
     assert (report.outcome, report.rows) == (ImportOutcome.LOADED, 12_000)
-    assert observer.source(NAME).active_version == "v2"
+    assert active(observer) == "v2"
     assert (p50(observer, "v2"), p50(observer, "v2", 11_999)) == (Decimal(90_000), Decimal(101_999))
     assert [(v.label, a) for v, a in observer.versions(NAME)] == [("v2", True), ("v1", False)]
     observer_engine.dispose()
@@ -159,7 +172,7 @@ def test_a_reader_elsewhere_sees_the_areas_a_new_version_brings(database_url: st
     observer = SqlMarketRepository(make_engine(database_url))
     assert observer.area("0000000") == NATIONAL  # the running server has read the tree
     loader.load(generated_release("v2", 10, 60_000, area=NEW_METRO), imported_by="t")
-    assert observer.source(NAME).active_version == "v2"
+    assert active(observer) == "v2"
     assert p50(observer, "v2", 0, NEW_METRO.code) == Decimal(60_000)  # its cuts are visible
     match = Match(source=NAME, job_code=job(0))
     request = PricingRequest(matches=[match], area=NEW_METRO.code, pricing_date=EFFECTIVE)
@@ -210,7 +223,8 @@ def test_an_import_killed_half_way_leaves_no_trace(database_url: str, tmp_path: 
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
-        assert line.strip() == f"rows written {MARK}", line if line else process.stderr.read()
+        assert process.stderr is not None
+        assert line.strip() == f"rows written {MARK}", line or process.stderr.read()
         if engine.dialect.name == "postgresql":
             assert scalar(engine, COPYING) == 1  # the import is mid-COPY
         else:  # uncommitted pages of the import are in the write-ahead log
@@ -228,14 +242,14 @@ def test_an_import_killed_half_way_leaves_no_trace(database_url: str, tmp_path: 
     else:
         assert scalar(engine, "PRAGMA integrity_check") == "ok"
     reader = SqlMarketRepository(make_engine(database_url))
-    assert reader.source(NAME).active_version == "small"
+    assert active(reader) == "small"
     assert [(v.label, a) for v, a in reader.versions(NAME)] == [("small", True)]
     assert (p50(reader, "small", 9), p50(reader, "big")) == (Decimal(40_009), None)
     assert scalar(engine, ORPHANS) == 0
     assert scalar(engine, "SELECT count(*) FROM market_cuts") == 10
     again = loader.load(generated_release("big", BIG, 90_000), imported_by="t")
     assert (again.outcome, again.rows) == (ImportOutcome.LOADED, BIG)
-    assert reader.source(NAME).active_version == "big"
+    assert active(reader) == "big"
     assert p50(reader, "big", BIG - 1) == Decimal(90_000 + BIG - 1)
     assert [v.label for v, _ in reader.versions(NAME)] == ["big", "small"]
     engine.dispose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Any
 
 import pytest
 
@@ -29,9 +30,7 @@ def aged(value: int | Decimal, pricing_date: date, gd: Decimal = Decimal(1)) -> 
     return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def price(
-    container: Container, job: str, area: str, when: date, **options: object
-) -> PricingResult:
+def price(container: Container, job: str, area: str, when: date, **options: Any) -> PricingResult:
     request = PricingRequest(
         matches=[Match(source="oews-2025", job_code=job)], area=area, pricing_date=when, **options
     )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import tracemalloc
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pricing_adapters.importers.records import CutRow, ReleaseFile
 from pricing_adapters.importers.survey import open_survey
@@ -126,12 +128,13 @@ def test_bad_arguments(tmp_path: Path, options: dict[str, object], field: str) -
     assert raised.value.field == field
 
 
-def _xlsx(path: Path, rows: list[list[object]], *, title: str = "Data") -> Path:
+def _xlsx(path: Path, rows: Sequence[Sequence[object]], *, title: str = "Data") -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one sheet, and it is active
     sheet.title = title
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     book.create_sheet("Notes").append(["not", "the", "data"])
     book.save(path)
     return path

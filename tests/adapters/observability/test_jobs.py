@@ -44,7 +44,7 @@ log = logging.getLogger("tests.jobs")
 def broker(redis_url: str) -> Iterator[RedisBroker]:  # noqa: F811 - the imported fixture
     """A broker in a Redis namespace of this test's own, deleted afterwards."""
     namespace = f"pricing-test-jobs-{uuid.uuid4().hex[:12]}"
-    broker = RedisBroker(url=redis_url, namespace=namespace)
+    broker = RedisBroker(url=redis_url, namespace=namespace)  # type: ignore[no-untyped-call]  # untyped upstream
     yield broker
     broker.client.close()
     client = redis_client(redis_url)
@@ -101,17 +101,17 @@ def test_a_job_logs_under_the_id_of_the_request_that_enqueued_it(
     def note(label: str) -> None:
         log.warning("job ran", extra={"label": label})
 
-    noted = dramatiq.actor(note, broker=broker, actor_name="note")
+    noted = dramatiq.actor(broker=broker, actor_name="note")(note)
 
     def fan_out(label: str) -> None:
         noted.send(f"{label}, then its child")
 
-    fanned = dramatiq.actor(fan_out, broker=broker, actor_name="fan_out")
+    fanned = dramatiq.actor(broker=broker, actor_name="fan_out")(fan_out)
 
     def fail() -> None:
         raise LookupError("the job failed")
 
-    failed = dramatiq.actor(fail, broker=broker, actor_name="fail", max_retries=0)
+    failed = dramatiq.actor(broker=broker, actor_name="fail", max_retries=0)(fail)
     with request_scope("req-123"):
         noted.send("inside")
         fanned.send("a parent job")
@@ -146,7 +146,7 @@ def test_each_run_is_counted_by_status_and_timed(
         if n < 0:
             raise LookupError(f"no entry {n}")
 
-    checked = dramatiq.actor(check, broker=broker, actor_name="check", max_retries=0)
+    checked = dramatiq.actor(broker=broker, actor_name="check", max_retries=0)(check)
     for n in (1, -1, 2, -2, 3):
         checked.send(n)
     with working(broker, threads=2) as worker:
@@ -202,7 +202,7 @@ def test_nothing_of_a_job_is_left_on_its_thread(
             raise LookupError("the job failed")
         inside[label] = (current_request_id(), id(sentry_sdk.get_isolation_scope()))
 
-    remembered = dramatiq.actor(remember, broker=broker, actor_name="remember", max_retries=0)
+    remembered = dramatiq.actor(broker=broker, actor_name="remember", max_retries=0)(remember)
     # One thread, so every message runs where the earlier ones ran.
     with working(broker, threads=1) as worker:
         with request_scope("req-123"):
@@ -270,8 +270,8 @@ def test_an_error_report_names_the_job_and_its_request_alone(
         log.warning("crumb from the failing job")
         raise LookupError("the job failed")
 
-    chatted = dramatiq.actor(chatty, broker=broker, actor_name="chatty")
-    boomed = dramatiq.actor(boom, broker=broker, actor_name="boom", max_retries=0)
+    chatted = dramatiq.actor(broker=broker, actor_name="chatty")(chatty)
+    boomed = dramatiq.actor(broker=broker, actor_name="boom", max_retries=0)(boom)
     with working(broker, threads=1) as worker:
         with request_scope("req-123"):
             chatted.send()

@@ -64,7 +64,8 @@ class Api:
 
     @property
     def app(self) -> Litestar:
-        return self.client.app
+        app: Litestar = self.client.app
+        return app
 
     def headers(self, role: Role = Role.ADMIN) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}

@@ -4,6 +4,7 @@ them, answered with the same report, audited; and the uploads that are refused."
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import msgspec
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pricing_api.cli import cli
 from pricing_api.http.market_schema import ImportReportOut
@@ -39,11 +41,13 @@ def cli_import(api: Api, path: Path, *options: str) -> tuple[int, dict[str, Any]
 MONTHLY_CELLS = ["", "", 20000, "", "", "", 10, 8]
 
 
-def xlsx(rows: list[list[Any]], sheet: str = "Survey") -> bytes:
+def xlsx(rows: Sequence[Sequence[object]], sheet: str = "Survey") -> bytes:
     book = openpyxl.Workbook()
-    book.active.title = sheet  # type: ignore[union-attr]
+    active = book.active
+    assert isinstance(active, Worksheet)  # a new workbook has one sheet, and it is active
+    active.title = sheet
     for row in rows:
-        book.active.append(row)  # type: ignore[union-attr]
+        active.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -112,7 +116,7 @@ def test_a_bad_file_is_rejected_with_every_problem(fresh_api: Api, tmp_path: Pat
 
 
 def test_an_xlsx_survey_with_a_sheet_and_monthly_figures(fresh_api: Api) -> None:
-    rows = [
+    rows: list[list[object]] = [
         [h.strip() for h in HEADER.split(",")],
         ["ENG-9", "Engineer IX", "0041940", "", "USD", "2025-11-01", *MONTHLY_CELLS],
     ]
@@ -172,7 +176,7 @@ def test_an_oversized_file_is_refused(api: Api) -> None:
         ({"label": ""}, "label"),
     ],
 )
-def test_bad_form_fields_are_named(api: Api, form: dict[str, str], field: str) -> None:
+def test_bad_form_fields_are_named(api: Api, form: dict[str, Any], field: str) -> None:
     body = problem_of(api.upload(SURVEY, **form), 400)
     assert field in fields(body), body
 

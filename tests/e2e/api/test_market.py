@@ -133,7 +133,8 @@ def test_a_suppressed_percentile_says_why(api: Api) -> None:
 def test_cuts_that_are_not_there(
     api: Api, params: dict[str, str], status: int, code: str, field: str | None
 ) -> None:
-    query = {"source": "oews-2025", "job_code": "15-1252", "area": "0041940", **params}
+    query: dict[str, Any] = {"source": "oews-2025", "job_code": "15-1252", "area": "0041940"}
+    query.update(params)
     body = problem_of(api.get("/api/v1/market/cuts", **query), status)
     assert body["code"] == code
     if field:

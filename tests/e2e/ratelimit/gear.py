@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import http_sfv
 import httpx
+from http_sfv.list import List as SfList
 from litestar import Litestar, get
 from litestar.testing import TestClient
 
@@ -98,7 +98,7 @@ def open_api(env: dict[str, str], password_hash: str) -> Iterator[Api]:
 def sf_list(value: str) -> list[tuple[Any, dict[str, Any]]]:
     """A Structured Fields List (RFC 8941): (item value, parameters) per member; raises on
     anything that does not parse."""
-    parsed = http_sfv.List()
+    parsed = SfList()
     parsed.parse(value.encode("ascii"))
     return [(member.value, dict(member.params)) for member in parsed]
 

@@ -39,7 +39,7 @@ def test_two_api_processes_let_exactly_the_limit_through(
     )
     container = build_container(Settings.from_env(env))
     prepare(container)  # migrated once, before the servers start
-    tokens = []
+    tokens: list[str] = []
     for _ in range(2):
         user = User(
             id=f"storm-{len(tokens)}-{tmp_path.name}",

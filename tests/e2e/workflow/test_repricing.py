@@ -7,7 +7,8 @@ from typing import Any
 
 from pricing_core.access.roles import Role
 from pricing_core.requests.model import RequestStatus
-from tests.e2e.workflow.conftest import BODY, NAME, Api
+from tests.contract.conftest import NAME
+from tests.e2e.workflow.conftest import BODY, Api
 
 BASE = "/api/v1/pricing-requests"
 

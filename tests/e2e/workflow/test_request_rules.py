@@ -10,7 +10,8 @@ import pytest
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Role
-from tests.e2e.workflow.conftest import BODY, NAME, SAN_JOSE, SWE, Api
+from tests.contract.conftest import NAME
+from tests.e2e.workflow.conftest import BODY, SAN_JOSE, SWE, Api
 
 BASE = "/api/v1/pricing-requests"
 

@@ -76,7 +76,7 @@ def test_missing_needs_a_reason_and_only_missing_has_one() -> None:
         Percentile(kind=PercentileKind.LOWER_BOUND, reason=MissingReason.HOURLY_ONLY)
 
 
-def _percentiles(keys=PERCENTILES):
+def _percentiles(keys: tuple[int, ...] = PERCENTILES) -> dict[int, Percentile]:
     return {p: Percentile.of(p * 1000) for p in keys}
 
 

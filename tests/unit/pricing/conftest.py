@@ -132,6 +132,13 @@ class FakeMarket:
     ) -> Cut | None:
         return self.cut_by_key.get((source, version, job_code, area_code, industry_code))
 
+    def jobs(self, source: str) -> Sequence[tuple[str, str]]:
+        """The job codes of the source's active version; cuts carry no titles, so the code is
+        its own title."""
+        found = self.source_by_name.get(source)
+        version = None if found is None else found.active_version
+        return sorted({(k[2], k[2]) for k in self.cut_by_key if k[:2] == (source, version)})
+
 
 def build_market() -> FakeMarket:
     market = FakeMarket(

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal as D
 
 import attrs
 import pytest
 
 from pricing_core.pricing.confidence import confidence, cut_deductions, label_for
-from pricing_core.pricing.model import Deduction
+from pricing_core.pricing.model import Contribution, Deduction
 from pricing_core.pricing.policy import Quality
 
 
-def _points(**kw) -> int:
-    facts = {"notes": (), "quality": Quality.EXACT, "wage_rse": None, "days": 0, "top_coded": False}
-    facts.update(kw)
-    return sum(d.points for d in cut_deductions(**facts))
+def _points(
+    *,
+    notes: tuple[str, ...] = (),
+    quality: Quality = Quality.EXACT,
+    wage_rse: D | None = None,
+    days: int = 0,
+    top_coded: bool = False,
+) -> int:
+    deductions = cut_deductions(
+        notes=notes, quality=quality, wage_rse=wage_rse, days=days, top_coded=top_coded
+    )
+    return sum(d.points for d in deductions)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +101,13 @@ def test_labels(score, label) -> None:
     assert label_for(score) == label
 
 
-def _scored(contrib, score, weight="1", source="oews-2025", deductions=()):
+def _scored(
+    contrib: Callable[..., Contribution],
+    score: int,
+    weight: str = "1",
+    source: str = "oews-2025",
+    deductions: tuple[Deduction, ...] = (),
+) -> Contribution:
     return attrs.evolve(contrib({50: 1}, weight, source=source), score=score, deductions=deductions)
 
 

@@ -90,7 +90,7 @@ def test_match_adjustment_beyond_thirty_percent_is_rejected(adjustment) -> None:
 
 def test_match_defaults_and_conversions() -> None:
     match = Match(source="oews-2025", job_code=" 151252 ", quality="close")
-    assert (match.job_code, match.quality, match.adjustment) == ("15-1252", Quality.CLOSE, 0)
+    assert (match.job_code, match.quality, match.adjustment) == ("15-1252", Quality.CLOSE, D(0))
     with pytest.raises(ValueError):
         Match(source="oews-2025", job_code="15-1252", quality="perfect")
     with pytest.raises(ValueError):

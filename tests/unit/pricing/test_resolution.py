@@ -9,19 +9,34 @@ import pytest
 
 from pricing_core.market.model import ALL_OCCUPATIONS, MissingReason, Percentile
 from pricing_core.pricing.policy import PricingPolicy
-from pricing_core.pricing.resolution import area_chain, geographic_differential, resolve_cut
+from pricing_core.pricing.resolution import (
+    Resolved,
+    area_chain,
+    geographic_differential,
+    resolve_cut,
+)
+from tests.unit.pricing.conftest import FakeMarket
 
 DAY = date(2025, 5, 12)
 OLD = date(2020, 1, 1)
 SUPPRESSED = Percentile.missing(MissingReason.SUPPRESSED)
 
 
-def _resolve(market, area="0041940", industry="000000", job="15-1252", source="oews-2025"):
+def _resolve(
+    market: FakeMarket,
+    area: str = "0041940",
+    industry: str = "000000",
+    job: str = "15-1252",
+    source: str = "oews-2025",
+) -> Resolved:
+    found_source, found_area = market.source(source), market.area(area)
+    assert found_source is not None
+    assert found_area is not None
     return resolve_cut(
         market,
-        market.source(source),
+        found_source,
         job,
-        market.area(area),
+        found_area,
         industry,
         PricingPolicy(),
         DAY,

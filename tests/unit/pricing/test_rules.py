@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
 from pricing_core.errors import PercentileUnavailable
-from pricing_core.market.model import MissingReason, Percentile, Source, SourceKind
+from pricing_core.market.model import Cut, MissingReason, Percentile, Source, SourceKind
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.rules import (
     add_months,
@@ -68,7 +70,7 @@ def test_aging_factor_basics() -> None:
     assert aging_factor(D("0.03"), -10) < 1 < aging_factor(D("0.03"), 10)
 
 
-def _cut(cut, p50=150000, **kw):
+def _cut(cut: Callable[..., Cut], p50: object = 150000, **kw: Any) -> Cut:
     return cut((100000, 120000, p50, 180000, 200000), **kw)
 
 

@@ -6,7 +6,9 @@ its effective date (AF = 1) unless a test says otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
@@ -19,9 +21,10 @@ from pricing_core.errors import (
     UnknownSource,
 )
 from pricing_core.levels import Level
-from pricing_core.market.model import MissingReason, Percentile
+from pricing_core.market.model import Cut, MissingReason, Percentile
 from pricing_core.pricing.model import Match
 from pricing_core.pricing.policy import PricingPolicy
+from tests.unit.pricing.conftest import FakeMarket
 
 OEWS = Match(source="oews-2025", job_code="15-1252")
 SURVEY_CUT = (110000, 130000, 170000, 190000, 210000)
@@ -33,7 +36,7 @@ def metro(market, cut):
     return market
 
 
-def _survey(market, cut, **kw):
+def _survey(market: FakeMarket, cut: Callable[..., Cut], **kw: Any) -> None:
     kw.setdefault("organizations", 10)
     market.add(cut(SURVEY_CUT, source="mercer-2025", version="2025.1", **kw))
 

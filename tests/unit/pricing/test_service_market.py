@@ -12,7 +12,7 @@ import pytest
 
 from pricing_core.errors import NoMarketData
 from pricing_core.market.model import ALL_OCCUPATIONS, MissingReason, Percentile
-from pricing_core.pricing.model import Match
+from pricing_core.pricing.model import Contribution, Match, PricingResult
 from pricing_core.pricing.policy import PricingPolicy
 
 EFFECTIVE = date(2025, 5, 12)
@@ -21,7 +21,7 @@ NATIONAL_CUT = (80000, 100000, 120000, 150000, 170000)
 TOP = Percentile.top_coded()
 
 
-def _only(result):
+def _only(result: PricingResult) -> Contribution:
     (contribution,) = result.contributions
     return contribution
 
@@ -30,7 +30,7 @@ def test_industry_fallback(market, cut, price) -> None:
     market.add(cut())
     result = price(industry="511200")
     c = _only(result)
-    assert (c.industry_used, c.notes, c.gd, c.score) == ("000000", ("industry_fallback",), 1, 95)
+    assert (c.industry_used, c.notes, c.gd, c.score) == ("000000", ("industry_fallback",), D(1), 95)
     assert result.industry == "511200"
     assert result.market_rate == 150000
     assert result.confidence.score == 85
@@ -82,7 +82,7 @@ def test_gd_unknown_when_an_all_occupations_median_is_missing(market, cut, price
     market.add(cut(STATE_CUT, area_code="0600000"))
     result = price()
     c = _only(result)
-    assert (c.gd, c.notes) == (1, ("geo_fallback_state", "gd_unknown"))
+    assert (c.gd, c.notes) == (D(1), ("geo_fallback_state", "gd_unknown"))
     assert result.market[50] == 130000
 
 

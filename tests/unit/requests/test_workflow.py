@@ -242,7 +242,7 @@ def test_query_bounds_name_their_field() -> None:
         ({"statuses": ["lost"]}, "status"),
     ):
         with pytest.raises(InvalidRequest) as caught:
-            RequestQuery(**kwargs)  # type: ignore[arg-type]
+            RequestQuery(**kwargs)
         assert caught.value.field == field
 
 

@@ -46,7 +46,7 @@ class Quoted:
 def values_checked() -> Iterator[None]:
     """A value constructor's ValueError (its message names the field) as InvalidRequest.
 
-    The command line has always answered bad values this way; the REST API answers the same.
+    The command line and the REST API both answer bad values this way.
     """
     try:
         yield

@@ -1,6 +1,7 @@
-"""The background worker (Dramatiq): a stub until the worker issue.
+"""The background worker (Dramatiq). It defines no actors.
 
-Its broker gets `pricing_adapters.dramatiq_observing.observe_jobs` (request ids, job metrics).
+Its broker, when it has one, gets `pricing_adapters.dramatiq_observing.observe_jobs`
+(request ids, job metrics).
 """
 
 __all__: list[str] = []

@@ -48,7 +48,7 @@ DEFAULT_LEEWAY = timedelta(seconds=10)
 MAX_LEEWAY = timedelta(seconds=30)
 REQUIRED_CLAIMS = ("sub", "role", "iat", "exp", "jti", "iss", "aud", "typ")
 # Verified payloads by exact token text. A client sends the same access token on every
-# request for its 15 minutes; checking its signature and re-parsing it each time was a
+# request for its 15 minutes; checking its signature and re-parsing it each time would be a
 # fifth of an authenticated request. Only the signature check is remembered: expiry,
 # revocation, the user and their role are checked on every request.
 VERIFIED_CACHE_SIZE = 4096

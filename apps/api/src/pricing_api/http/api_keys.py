@@ -13,6 +13,7 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 
+from pricing_api.http.documented import access_problems
 from pricing_api.http.schemas import (
     MAX_BODY_BYTES,
     NO_STORE,
@@ -23,7 +24,6 @@ from pricing_api.http.schemas import (
     Offset,
     Services,
     Text,
-    problems,
 )
 from pricing_api.http.security import needs
 from pricing_core.access.model import ApiKey
@@ -94,7 +94,7 @@ class ApiKeysController(Controller):
         opt=needs(Permission.MANAGE_API_KEYS),
         sync_to_thread=True,
         summary="API keys, oldest first, revoked ones included",
-        responses=problems(400, *_GUARDED),
+        responses=access_problems(400, *_GUARDED),
     )
     def list_keys(
         self, services: Services, principal: Caller, limit: Limit = 50, offset: Offset = 0
@@ -110,7 +110,7 @@ class ApiKeysController(Controller):
         sync_to_thread=True,
         cache_control=NO_STORE,
         summary="Create a key with a role (at most your own); the key is shown once",
-        responses=problems(400, 413, *_GUARDED, 422),
+        responses=access_problems(400, 413, *_GUARDED, 422),
     )
     def create_key(
         self, data: JSONBody[CreateApiKeyBody], services: Services, principal: Caller, info: Info
@@ -124,7 +124,7 @@ class ApiKeysController(Controller):
         status_code=200,
         sync_to_thread=True,
         summary="Revoke a key for good; answers it, now revoked",
-        responses=problems(400, *_GUARDED, 404),
+        responses=access_problems(400, *_GUARDED, 404),
     )
     def revoke_key(
         self, key_id: FromPath[str], services: Services, principal: Caller, info: Info

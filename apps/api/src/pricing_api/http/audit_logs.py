@@ -12,7 +12,8 @@ import msgspec
 from litestar import Controller, get
 from litestar.params import FromQuery
 
-from pricing_api.http.schemas import Caller, Limit, Offset, Services, problems
+from pricing_api.http.documented import access_problems
+from pricing_api.http.schemas import Caller, Limit, Offset, Services
 from pricing_api.http.security import needs
 from pricing_core.access.model import AuditEvent, AuditQuery, Outcome
 from pricing_core.access.roles import Permission
@@ -81,7 +82,7 @@ class AuditLogsController(Controller):
         opt=needs(Permission.VIEW_SYSTEM_LOGS),
         sync_to_thread=True,
         summary="Audit events, newest first; `since` is inclusive and `until` exclusive",
-        responses=problems(400, 401, 403, 503),
+        responses=access_problems(400, 401, 403, 503),
     )
     def list_events(
         self,

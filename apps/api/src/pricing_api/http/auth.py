@@ -22,6 +22,7 @@ from anyio.lowlevel import RunVar
 from litestar import Controller, get, post, put
 from litestar.params import JSONBody
 
+from pricing_api.http.documented import access_problems
 from pricing_api.http.schemas import (
     MAX_BODY_BYTES,
     NO_STORE,
@@ -37,7 +38,6 @@ from pricing_api.http.schemas import (
     TokensOut,
     UserOut,
     permissions_out,
-    problems,
     tokens_out,
     user_out,
 )
@@ -106,7 +106,7 @@ class AuthController(Controller):
         opt=PUBLIC,
         status_code=201,
         summary="Register (only when self-registration is enabled; new users are VIEWER)",
-        responses=problems(*_BODY, 403, 409, 422),
+        responses=access_problems(*_BODY, 403, 409, 422),
     )
     async def register(
         self, data: JSONBody[RegisterBody], services: Services, info: Info
@@ -121,7 +121,7 @@ class AuthController(Controller):
         status_code=200,
         cache_control=NO_STORE,
         summary="Log in with an email and a password",
-        responses=problems(*_BODY, 401, 429, 503),
+        responses=access_problems(*_BODY, 401, 429, 503),
     )
     async def login(self, data: JSONBody[LoginBody], services: Services, info: Info) -> TokensOut:
         login = services.access.login
@@ -134,7 +134,7 @@ class AuthController(Controller):
         sync_to_thread=True,
         cache_control=NO_STORE,
         summary="Exchange a refresh token for a new pair (the old one is spent)",
-        responses=problems(*_BODY, 401, 503),
+        responses=access_problems(*_BODY, 401, 503),
     )
     def refresh(self, data: JSONBody[RefreshBody], services: Services, info: Info) -> TokensOut:
         return tokens_out(services.access.refresh(data.refresh_token, info))
@@ -144,7 +144,7 @@ class AuthController(Controller):
         opt=AUTHENTICATED,
         status_code=204,
         summary="End this session: its access token and its refresh token family",
-        responses=problems(*_AUTHED, 403),
+        responses=access_problems(*_AUTHED, 403),
     )
     async def logout(self, services: Services, principal: Caller, info: Info) -> None:
         await off_loop(services.access.logout, principal, info)
@@ -153,7 +153,7 @@ class AuthController(Controller):
         "/me",
         opt=AUTHENTICATED,
         summary="The caller's account",
-        responses=problems(*_AUTHED, 403, 404),
+        responses=access_problems(*_AUTHED, 403, 404),
     )
     async def me(self, services: Services, principal: Caller) -> UserOut:
         return user_out(await off_loop(services.access.get_user, principal, own_id(principal)))
@@ -162,7 +162,7 @@ class AuthController(Controller):
         "/me",
         opt=AUTHENTICATED,
         summary="Change the caller's display name (the only field a user may change)",
-        responses=problems(*_BODY, *_AUTHED, 403, 404, 422),
+        responses=access_problems(*_BODY, *_AUTHED, 403, 404, 422),
     )
     async def update_me(
         self, data: JSONBody[ProfileBody], services: Services, principal: Caller, info: Info
@@ -175,7 +175,7 @@ class AuthController(Controller):
         status_code=200,
         cache_control=NO_STORE,
         summary="Change the caller's password: every session ends, a new pair is answered",
-        responses=problems(*_BODY, *_AUTHED, 403, 422, 429),
+        responses=access_problems(*_BODY, *_AUTHED, 403, 422, 429),
     )
     async def change_password(
         self,
@@ -193,7 +193,7 @@ class AuthController(Controller):
         opt=AUTHENTICATED,
         sync_to_thread=False,  # no I/O: the role table is in memory
         summary="The caller's role and its permissions, in access.md's order",
-        responses=problems(*_AUTHED),
+        responses=access_problems(*_AUTHED),
     )
     def my_permissions(self, principal: Caller) -> PermissionsOut:
         return permissions_out(principal.role, ROLE_PERMISSIONS[principal.role])

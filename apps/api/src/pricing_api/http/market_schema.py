@@ -15,6 +15,7 @@ import msgspec
 from litestar.datastructures import UploadFile
 from litestar.params import Body, QueryParameter
 
+from pricing_api.http.quote_answer import CandidateOut
 from pricing_api.http.schemas import NO_NUL
 from pricing_core.market.model import AreaKind, MissingReason, PercentileKind, SourceKind
 
@@ -107,13 +108,6 @@ class OccupationPage(msgspec.Struct):
     total: int
     limit: int
     offset: int
-
-
-class CandidateOut(msgspec.Struct):
-    job_code: str
-    title: str
-    score: float
-    reason: str
 
 
 class MatchOut(msgspec.Struct):

@@ -16,16 +16,13 @@ from typing import Any
 import attrs
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi.datastructures import ResponseSpec
 
 from pricing_adapters.settings import Settings
-from pricing_api.http.problems import PROBLEM_JSON
 from pricing_api.http.ratelimit import Guard, client_ip
-from pricing_api.http.schemas import Problem
 from pricing_core.errors import Forbidden, NotAuthenticated
 from pricing_core.ratelimit.client_ip import Network, TrustedProxies, parse_address, parse_network
 
-__all__ = ["METRICS_SCHEME", "MetricsAccess", "metrics_refusals"]
+__all__ = ["METRICS_SCHEME", "MetricsAccess"]
 
 METRICS_SCHEME = "metricsToken"  # the OpenAPI security scheme of /metrics
 
@@ -77,21 +74,3 @@ class MetricsAccess:
             self.check(address, connection.headers.get("authorization", ""))
 
         return guard
-
-
-def metrics_refusals() -> dict[int, ResponseSpec]:
-    """The OpenAPI entries of a refused scrape."""
-    described = {
-        401: "A metrics token is configured and the request carries none "
-        "(`WWW-Authenticate: Bearer`).",
-        403: "Neither the metrics token nor a client address in PRICING_METRICS_NETWORKS.",
-    }
-    return {
-        status: ResponseSpec(
-            data_container=Problem,
-            description=text,
-            media_type=PROBLEM_JSON,
-            generate_examples=False,
-        )
-        for status, text in described.items()
-    }

@@ -33,7 +33,8 @@ from pricing_adapters.prometheus_metrics import CONTENT_TYPE, PrometheusMetrics
 from pricing_adapters.sentry import init_sentry, is_reporting, secret_values
 from pricing_adapters.settings import Settings
 from pricing_adapters.sql.timing import persist
-from pricing_api.http.metrics_access import METRICS_SCHEME, MetricsAccess, metrics_refusals
+from pricing_api.http.documented import metrics_refusals
+from pricing_api.http.metrics_access import METRICS_SCHEME, MetricsAccess
 from pricing_api.http.security import PUBLIC
 from pricing_core.access.audit import escape
 

@@ -11,24 +11,25 @@ Decimal settings are answered as exact decimal strings; send numbers or strings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
 
 import msgspec
 from litestar import Controller, get, put
 from litestar.params import JSONBody
 
-from pricing_api.http.documented import answer
+from pricing_api.http.documented import POLICY_PROBLEMS, answer, request_problems
 from pricing_api.http.quote_schema import ExactJsonRequest, Number
-from pricing_api.http.request_schema import request_problems
 from pricing_api.http.schemas import MAX_BODY_BYTES, Body, Caller, Info, Services
 from pricing_api.http.security import needs
 from pricing_core.access.roles import Permission
-from pricing_core.pricing.policy_json import policy_as_json
 from pricing_core.pricing.ports import PolicyRecord
 
-__all__ = ["PolicyChanges", "PolicyOut", "PricingPolicyController"]
+__all__ = ["PolicyChanges", "PolicyOut", "PricingPolicyController", "policy_out"]
+
+V = TypeVar("V")
 
 
 class PolicyChanges(Body):
@@ -67,19 +68,28 @@ class PolicyOut(msgspec.Struct):
     max_age_months: int
 
 
-_PUT_PROBLEMS = {
-    409: "Another change was saved at the same moment and took this version number: retry.",
-    422: "A setting out of its range or of the wrong shape; `errors` names it. Nothing changed.",
-}
+def _sorted(mapping: Mapping[str, V]) -> dict[str, V]:
+    return dict(sorted(mapping.items()))
 
 
-def policy_json(record: PolicyRecord) -> dict[str, Any]:
-    return {
-        "version": record.policy.version,
-        "saved_at": record.saved_at,
-        "saved_by": record.saved_by,
-        **policy_as_json(record.policy),
-    }
+def policy_out(record: PolicyRecord) -> PolicyOut:
+    """The answer of both routes, from the policy's own values (decimals stay exact)."""
+    policy = record.policy
+    return PolicyOut(
+        version=policy.version,
+        saved_at=record.saved_at,
+        saved_by=record.saved_by,
+        aging_rate=policy.aging_rate,
+        source_weights=_sorted(policy.source_weights),
+        quality_weights=_sorted(policy.quality_weights),
+        level_percentiles=_sorted(policy.level_percentiles),
+        range_spread=policy.range_spread,
+        range_spreads=_sorted(policy.range_spreads),
+        positioning=policy.positioning,
+        rounding_increment=policy.rounding_increment,
+        min_organizations=policy.min_organizations,
+        max_age_months=policy.max_age_months,
+    )
 
 
 class PricingPolicyController(Controller):
@@ -98,8 +108,8 @@ class PricingPolicyController(Controller):
             **request_problems(401, 403, 503),
         },
     )
-    def read(self, services: Services, principal: Caller) -> dict[str, Any]:
-        return policy_json(services.requests.read_policy(principal))
+    def read(self, services: Services, principal: Caller) -> PolicyOut:
+        return policy_out(services.requests.read_policy(principal))
 
     @put(
         "/",
@@ -108,12 +118,12 @@ class PricingPolicyController(Controller):
         summary="Change some settings: validated, stored as a new version, audited",
         responses={
             **answer(200, PolicyOut, "The policy now in force (unchanged if nothing changed)."),
-            **request_problems(400, 401, 403, 409, 413, 422, 503, described=_PUT_PROBLEMS),
+            **request_problems(400, 401, 403, 409, 413, 422, 503, described=POLICY_PROBLEMS),
         },
     )
     def update(
         self, data: JSONBody[PolicyChanges], services: Services, principal: Caller, info: Info
-    ) -> dict[str, Any]:
+    ) -> PolicyOut:
         """422 names the bad setting and changes nothing; 409 if another change won a race."""
         record = services.requests.update_policy(principal, data.given(), info)
-        return policy_json(record)
+        return policy_out(record)

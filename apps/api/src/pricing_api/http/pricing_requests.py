@@ -15,13 +15,12 @@ from typing import Any
 from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from pricing_api.http.documented import answer
+from pricing_api.http.documented import answer, request_problems
 from pricing_api.http.quote_schema import MAX_QUOTE_BYTES, ExactJsonRequest, QuoteBody
 from pricing_api.http.request_schema import (
     ApproveBody,
     RejectBody,
     inputs_of,
-    request_problems,
     request_query,
 )
 from pricing_api.http.request_views import RequestOut, RequestPage, detail_json, page_json

@@ -13,7 +13,14 @@ import msgspec
 from pricing_core.levels import Level
 from pricing_core.pricing.policy import Quality
 
-__all__ = ["ContributionOut", "QuoteOut", "TitleMatchOut"]
+__all__ = [
+    "CandidateOut",
+    "ContributionOut",
+    "PricedRangeOut",
+    "QuoteOut",
+    "RangeOut",
+    "TitleMatchOut",
+]
 
 
 class AreaRef(msgspec.Struct):
@@ -22,11 +29,17 @@ class AreaRef(msgspec.Struct):
 
 
 class RangeOut(msgspec.Struct):
-    """Whole currency units with the default increment of 100."""
+    """A pay range in the result's currency: minimum ≤ midpoint ≤ maximum."""
 
     minimum: float
     midpoint: float
     maximum: float
+
+
+class PricedRangeOut(RangeOut):
+    """The priced range, with its spread (maximum / minimum − 1); whole currency units with
+    the default rounding increment of 100."""
+
     spread: float
 
 
@@ -59,6 +72,8 @@ class ContributionOut(msgspec.Struct):
 
 
 class CandidateOut(msgspec.Struct):
+    """An occupation a title may mean, its score (0 to 1) and why it matched."""
+
     job_code: str
     title: str
     score: float
@@ -85,7 +100,7 @@ class QuoteOut(msgspec.Struct):
     market: dict[str, float]
     lower_bound: list[str]
     market_rate: float
-    range: RangeOut
+    range: PricedRangeOut
     confidence: ConfidenceOut
     contributions: list[ContributionOut]
     dataset_versions: dict[str, str]

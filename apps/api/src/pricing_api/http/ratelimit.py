@@ -26,10 +26,10 @@ from litestar import Litestar, Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, ResponseHeader
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 
+from pricing_api.http.documented import RATE_LIMITED, problem_entries
 from pricing_api.http.problems import PROBLEM_JSON, problem
 from pricing_api.http.schemas import QuotaProblem
 from pricing_core.access.fields import MAX_EMAIL
@@ -200,18 +200,7 @@ _HEADER_DOCS = {
     "RateLimit-Policy": 'Quotas, as Structured Fields: `"peruser";q=100;w=3600`.',
     "RateLimit": 'Their state, as Structured Fields: `"peruser";r=42;t=1234`.',
 }
-_RATE_LIMITED = (
-    "Over the request rate limit: retry after `Retry-After` seconds. Carries "
-    "`RateLimit-Policy`, `RateLimit` and `X-RateLimit-*`; the problem (type `quota-exceeded`, "
-    '`code` `rate_limit_exceeded`) also has `"error": "Rate limit exceeded"`, `limit` and '
-    "`reset_at` (epoch seconds)."
-)
-_LIMITED = ResponseSpec(
-    data_container=QuotaProblem,
-    description=_RATE_LIMITED,
-    media_type=PROBLEM_JSON,
-    generate_examples=False,
-)
+_LIMITED = problem_entries({429: RATE_LIMITED}, 429)[429]
 
 
 def document_rate_limits(app: Litestar, policy: RateLimitPolicy) -> None:
@@ -236,12 +225,12 @@ def document_rate_limits(app: Litestar, policy: RateLimitPolicy) -> None:
             own = responses.get(429)
             if own is None:
                 responses[429] = _LIMITED
-            elif _RATE_LIMITED not in own.description:  # handlers outlive one app
+            elif RATE_LIMITED not in own.description:  # handlers outlive one app
                 responses[429] = dataclasses.replace(
                     own,
                     data_container=QuotaProblem,
                     media_type=PROBLEM_JSON,
-                    description=f"{own.description} Or: {_RATE_LIMITED}",
+                    description=f"{own.description} Or: {RATE_LIMITED}",
                 )
             handler.responses = responses
             handler.response_headers = [*(handler.response_headers or ()), *documented]

@@ -142,8 +142,8 @@ def readiness(services: Container) -> tuple[int, dict[str, Any]]:
     if engine is not None:
         checks["database"]["backend"] = engine.dialect.name
     checks.setdefault("redis", {"state": "not_configured", "latency_ms": None})
-    # No broker and no LLM key exist in the settings yet (the worker and AI issues add them):
-    # access.md's readiness lists them, so they say so.
+    # The settings name no broker and no LLM key; access.md's readiness lists both, so they
+    # answer `not_configured`.
     for name in ("broker", "llm"):
         checks[name] = {"state": "not_configured", "latency_ms": None}
     checks["rate_limits"] = _rate_limits(services)

@@ -8,8 +8,8 @@ from typing import Any
 from litestar import Controller, get
 from litestar.params import FromQuery
 
-from pricing_api.http.documented import answer
-from pricing_api.http.request_schema import request_problems, request_query
+from pricing_api.http.documented import answer, request_problems
+from pricing_api.http.request_schema import request_query
 from pricing_api.http.request_views import RequestPage, page_json
 from pricing_api.http.schemas import Caller, Limit, Offset, Services
 from pricing_api.http.security import needs

@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from pricing_api.http.quote_schema import QuoteOut
+from pricing_api.http.quote_answer import QuoteOut, RangeOut
 from pricing_core.requests.inputs import inputs_as_json
 from pricing_core.requests.model import (
     RequestDetail,
@@ -97,12 +97,6 @@ def page_json(items: Sequence[SavedRequest], total: int, limit: int, offset: int
 
 
 # The answers' shapes, for the OpenAPI schema (handlers answer dicts of exactly this shape).
-
-
-class RangeOut(msgspec.Struct):
-    minimum: float
-    midpoint: float
-    maximum: float
 
 
 class DecisionOut(msgspec.Struct):

@@ -1,4 +1,4 @@
-"""The access endpoints' bodies at the edge (msgspec), and the problem answers they document.
+"""The access endpoints' bodies at the edge (msgspec), and the problem structs every route answers.
 
 Request bodies refuse unknown fields: a client that sends `role` to PUT /auth/me learns at
 once that it was not applied (400 naming the field) instead of believing it was.
@@ -14,11 +14,9 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar.datastructures import CacheControlHeader
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter, SkipValidation
 
 from pricing_adapters.bootstrap import Container
-from pricing_api.http.problems import PROBLEM_JSON
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal, TokenPair, User
 from pricing_core.access.roles import Permission, Role
@@ -49,7 +47,6 @@ __all__ = [
     "UserPage",
     "created_user_out",
     "permissions_out",
-    "problems",
     "tokens_out",
     "user_out",
 ]
@@ -221,29 +218,3 @@ def permissions_out(role: Role, held: Iterable[Permission]) -> PermissionsOut:
     """The role's permissions in access.md's table order (the order Permission lists them)."""
     order = list(Permission)
     return PermissionsOut(role=role, permissions=sorted(held, key=order.index))
-
-
-_DESCRIPTIONS = {
-    400: "Malformed body or parameter, or an unknown field; `errors` names each one.",
-    401: "No credentials, or credentials that do not verify (one answer for every cause).",
-    403: "Authenticated, but the role lacks the permission this route declares.",
-    404: "No such object.",
-    409: "Conflicts with what is stored (an email taken, an action on your own account).",
-    413: f"Body larger than {MAX_BODY_BYTES} bytes.",
-    422: "A field breaks a rule (password policy, role name, page bounds); `errors` says why.",
-    429: "Too many attempts: retry after the `Retry-After` header's seconds.",
-    503: "A store needed to decide safely did not answer (revocation checks fail closed).",
-}
-
-
-def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the problem-details answers a route can give."""
-    return {
-        status: ResponseSpec(
-            data_container=QuotaProblem if status == 429 else Problem,
-            description=_DESCRIPTIONS[status],
-            media_type=PROBLEM_JSON,
-            generate_examples=False,
-        )
-        for status in sorted(set(statuses))
-    }

@@ -11,6 +11,7 @@ from litestar import Controller, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from pricing_api.http.auth import password_work
+from pricing_api.http.documented import access_problems
 from pricing_api.http.schemas import (
     MAX_BODY_BYTES,
     NO_STORE,
@@ -25,7 +26,6 @@ from pricing_api.http.schemas import (
     UserOut,
     UserPage,
     created_user_out,
-    problems,
     user_out,
 )
 from pricing_api.http.security import needs
@@ -48,7 +48,7 @@ class UsersController(Controller):
         status_code=201,
         cache_control=NO_STORE,
         summary="Create an account with a role (at most your own)",
-        responses=problems(*_BODY, *_GUARDED, 409, 422),
+        responses=access_problems(*_BODY, *_GUARDED, 409, 422),
     )
     async def create(
         self, data: JSONBody[CreateUserBody], services: Services, principal: Caller, info: Info
@@ -64,7 +64,7 @@ class UsersController(Controller):
         opt=needs(Permission.MANAGE_USERS),
         sync_to_thread=True,
         summary="Accounts in creation order, a page at a time",
-        responses=problems(400, *_GUARDED, 422),
+        responses=access_problems(400, *_GUARDED, 422),
     )
     def list_users(
         self, services: Services, principal: Caller, limit: Limit = 50, offset: Offset = 0
@@ -77,7 +77,7 @@ class UsersController(Controller):
         opt=needs(Permission.MANAGE_USERS),
         sync_to_thread=True,
         summary="One account",
-        responses=problems(400, *_GUARDED, 404),
+        responses=access_problems(400, *_GUARDED, 404),
     )
     def get_user(self, user_id: FromPath[str], services: Services, principal: Caller) -> UserOut:
         return user_out(services.access.get_user(principal, user_id))
@@ -87,7 +87,7 @@ class UsersController(Controller):
         opt=needs(Permission.MANAGE_ROLES),
         sync_to_thread=True,
         summary="Give an account another role (not your own; at most your role)",
-        responses=problems(*_BODY, *_GUARDED, 404, 409, 422),
+        responses=access_problems(*_BODY, *_GUARDED, 404, 409, 422),
     )
     def change_role(
         self,
@@ -106,7 +106,7 @@ class UsersController(Controller):
         status_code=200,
         sync_to_thread=True,
         summary="Deactivate an account (its history stays); answers it, now inactive",
-        responses=problems(400, *_GUARDED, 404, 409),
+        responses=access_problems(400, *_GUARDED, 404, 409),
     )
     def deactivate(
         self, user_id: FromPath[str], services: Services, principal: Caller, info: Info

@@ -1,0 +1,46 @@
+"""The repo carries its own specification: every document a comment, a docstring or the
+README cites is in the repo, and every link of the README and docs/ leads to a file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CITED = re.compile(r"\b([a-z][a-z0-9-]*\.md)\b")
+LINK = re.compile(r"\]\(([^)#:]+)(?:#[^)]*)?\)")
+SOURCES = ("packages", "apps", "tests", "scripts")
+
+
+def citing_files() -> list[Path]:
+    found = [ROOT / "README.md", ROOT / "noxfile.py"]
+    for folder in SOURCES:
+        found.extend(p for p in (ROOT / folder).rglob("*.py") if ".venv" not in p.parts)
+    return found
+
+
+def test_every_cited_document_is_in_docs() -> None:
+    missing = {
+        (path.relative_to(ROOT).as_posix(), name)
+        for path in citing_files()
+        for name in CITED.findall(path.read_text(encoding="utf-8"))
+        if name != "readme.md" and not (ROOT / "docs" / name).is_file()
+    }
+    assert missing == set()
+
+
+def test_the_security_checklist_cited_by_number_is_in_docs() -> None:
+    cites = any("hecklist" in p.read_text(encoding="utf-8") for p in citing_files())
+    assert cites
+    assert (ROOT / "docs" / "security-checklist.md").is_file()
+
+
+def test_links_of_the_readme_and_docs_lead_to_files() -> None:
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    broken = [
+        (doc.name, target)
+        for doc in documents
+        for target in LINK.findall(doc.read_text(encoding="utf-8"))
+        if not target.startswith("http") and not (doc.parent / target).exists()
+    ]
+    assert broken == []
