@@ -6,7 +6,6 @@ from datetime import timedelta
 from secrets import token_bytes, token_hex
 
 import attrs
-import redis
 from sqlalchemy import Engine
 
 from pricing_adapters.access_memory import (
@@ -22,6 +21,7 @@ from pricing_adapters.jwt_keys import JwtKey, KeySet, load_or_create_local_key, 
 from pricing_adapters.password_list import load_blocklist
 from pricing_adapters.pyjwt_tokens import PyJwtTokenCodec
 from pricing_adapters.redis_failures import FallbackFailureCounter, RedisFailureCounter
+from pricing_adapters.redis_link import RedisLink, connect_redis
 from pricing_adapters.redis_revocations import RedisCachedRevocationStore
 from pricing_adapters.secrets import SystemSecrets
 from pricing_adapters.settings import Settings
@@ -65,8 +65,6 @@ from pricing_core.ports import Clock
 
 __all__ = ["AccessServices", "build_access"]
 
-REDIS_TIMEOUT_SECONDS = 0.5  # a hung Redis must not hold a request: fall back instead
-
 
 @attrs.frozen(kw_only=True)
 class AccessServices:
@@ -103,21 +101,17 @@ class _Stores:
     failures: FailureCounter
 
 
-def _stores(settings: Settings, engine: Engine | None, window: timedelta) -> _Stores:
-    client = (
-        redis.Redis.from_url(
-            settings.redis_url,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        )
-        if settings.redis_url
-        else None
-    )
+def _stores(engine: Engine | None, window: timedelta, link: RedisLink | None) -> _Stores:
+    # A hung Redis must not hold a request: the link's short timeouts and its breaker, shared
+    # with the rate limiter, send these to memory and SQL instead (redis_breaker).
     failures: FailureCounter = (
         FallbackFailureCounter(
-            RedisFailureCounter(client, window=window), InMemoryFailureCounter(window)
+            RedisFailureCounter(
+                link.client, window=window, prefix=link.failures_prefix, breaker=link.breaker
+            ),
+            InMemoryFailureCounter(window),
         )
-        if client
+        if link
         else InMemoryFailureCounter(window)
     )
     if engine is None:
@@ -130,8 +124,13 @@ def _stores(settings: Settings, engine: Engine | None, window: timedelta) -> _St
             failures=failures,
         )
     revocations: RevocationStore = SqlRevocationStore(engine)
-    if client is not None:
-        revocations = RedisCachedRevocationStore(SqlRevocationStore(engine), client)
+    if link is not None:
+        revocations = RedisCachedRevocationStore(
+            SqlRevocationStore(engine),
+            link.client,
+            prefix=link.revoked_prefix,
+            breaker=link.breaker,
+        )
     return _Stores(
         users=SqlUserStore(engine),
         refresh_tokens=SqlRefreshTokenStore(engine),
@@ -142,10 +141,18 @@ def _stores(settings: Settings, engine: Engine | None, window: timedelta) -> _St
     )
 
 
-def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> AccessServices:
+def build_access(
+    settings: Settings,
+    engine: Engine | None,
+    clock: Clock,
+    *,
+    redis_link: RedisLink | None = None,
+) -> AccessServices:
+    """`redis_link`: the process's Redis pool and breaker, shared with the rate limiter (a
+    link of its own without it, when `PRICING_REDIS_URL` is set)."""
     tokens = TokenPolicy()
     throttle = ThrottlePolicy()
-    stores = _stores(settings, engine, throttle.window)
+    stores = _stores(engine, throttle.window, redis_link or connect_redis(settings))
     if settings.jwt_keys:
         keys = parse_key_set(settings.jwt_keys)
     elif engine is None:

@@ -20,6 +20,7 @@ from pricing_adapters.prometheus_metrics import (
     market_import_times,
 )
 from pricing_adapters.ratelimit_store import build_rate_limiter
+from pricing_adapters.redis_link import connect_redis
 from pricing_adapters.requests_wiring import RequestServices, build_requests
 from pricing_adapters.settings import Settings
 from pricing_adapters.sql.engine import make_engine
@@ -141,7 +142,8 @@ def build_container(
         else SqlPolicyStore(engine, initial=policy)
     )
     price_job = PriceJob(market=market)
-    access = build_access(settings, engine, clock)
+    redis_link = connect_redis(settings)  # one pool and one breaker for every Redis use
+    access = build_access(settings, engine, clock, redis_link=redis_link)
     return Container(
         settings=settings,
         clock=clock,
@@ -162,7 +164,7 @@ def build_container(
             title_source=settings.title_source,
             metrics=metrics,
         ),
-        rate_limiter=build_rate_limiter(settings, clock, metrics),
+        rate_limiter=build_rate_limiter(settings, clock, metrics, redis_link=redis_link),
         metrics=metrics,
         engine=engine,
         query_timer=timer,
