@@ -19,7 +19,7 @@ from pricing_core.ratelimit.model import Usage
 from tests.adapters.ratelimit.conftest import DEAD_REDIS_URL
 from tests.adapters.ratelimit.private_redis import PrivateRedis
 
-LOGGER = "pricing_adapters.ratelimit"
+LOGGER = "pricing_adapters.redis"
 
 
 class Switch:

@@ -66,14 +66,14 @@ def test_redis_stopped_and_restarted_mid_test(
     assert not a.container.rate_limiter.degraded
 
     private_redis.stop()
-    with caplog.at_level(logging.WARNING, logger="pricing_adapters.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="pricing_adapters.redis"):
         # Fail open, no 5xx: each process counts alone, under the same policy.
         assert codes(a, 7, viewer) == [200] * 5 + [429] * 2
         assert codes(b, 7, viewer) == [200] * 5 + [429] * 2
     assert a.container.rate_limiter.degraded
     assert b.container.rate_limiter.degraded
     assert events == ["degraded"]
-    said = [r.getMessage() for r in caplog.records if r.name == "pricing_adapters.ratelimit"]
+    said = [r.getMessage() for r in caplog.records if r.name == "pricing_adapters.redis"]
     assert len([m for m in said if "degraded" in m]) == 2  # once per process
     ready = a.client.get("/ready")
     assert ready.status_code == 200

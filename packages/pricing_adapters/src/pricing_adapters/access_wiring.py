@@ -6,7 +6,6 @@ from datetime import timedelta
 from secrets import token_bytes, token_hex
 
 import attrs
-import redis
 
 from pricing_adapters.access_memory import (
     InMemoryApiKeyStore,
@@ -22,6 +21,7 @@ from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.password_list import load_blocklist
 from pricing_adapters.pyjwt_tokens import PyJwtTokenCodec
 from pricing_adapters.redis_failures import FallbackFailureCounter, RedisFailureCounter
+from pricing_adapters.redis_link import RedisLink, connect_redis
 from pricing_adapters.redis_revocations import RedisCachedRevocationStore
 from pricing_adapters.secrets import SystemSecrets
 from pricing_adapters.settings import Settings
@@ -66,8 +66,6 @@ from pricing_core.ports import Clock
 
 __all__ = ["AccessServices", "build_access"]
 
-REDIS_TIMEOUT_SECONDS = 0.5  # a hung Redis must not hold a request: fall back instead
-
 
 @attrs.frozen(kw_only=True)
 class AccessServices:
@@ -105,25 +103,21 @@ class _Stores:
 
 
 def _stores(
-    settings: Settings,
     uow: MemoryUnitOfWork | SqlUnitOfWork,
     window: timedelta,
     audit: AuditLog | None,
+    link: RedisLink | None,
 ) -> _Stores:
-    client = (
-        redis.Redis.from_url(
-            settings.redis_url,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        )
-        if settings.redis_url
-        else None
-    )
+    # A hung Redis must not hold a request: the link's short timeouts and its breaker, shared
+    # with the rate limiter, send these to memory and SQL instead (redis_breaker).
     failures: FailureCounter = (
         FallbackFailureCounter(
-            RedisFailureCounter(client, window=window), InMemoryFailureCounter(window)
+            RedisFailureCounter(
+                link.client, window=window, prefix=link.failures_prefix, breaker=link.breaker
+            ),
+            InMemoryFailureCounter(window),
         )
-        if client
+        if link
         else InMemoryFailureCounter(window)
     )
     # The stores that a change writes to, with its audit row, share the unit of work; the
@@ -139,8 +133,13 @@ def _stores(
         )
     engine = uow.engine
     revocations: RevocationStore = SqlRevocationStore(engine)
-    if client is not None:
-        revocations = RedisCachedRevocationStore(SqlRevocationStore(engine), client)
+    if link is not None:
+        revocations = RedisCachedRevocationStore(
+            SqlRevocationStore(engine),
+            link.client,
+            prefix=link.revoked_prefix,
+            breaker=link.breaker,
+        )
     return _Stores(
         users=SqlUserStore(engine, uow),
         refresh_tokens=SqlRefreshTokenStore(engine, uow),
@@ -157,11 +156,14 @@ def build_access(
     uow: MemoryUnitOfWork | SqlUnitOfWork,
     *,
     audit_log: AuditLog | None = None,
+    redis_link: RedisLink | None = None,
 ) -> AccessServices:
-    """The access use cases on `uow`'s backend; `audit_log` replaces the audit store."""
+    """The access use cases on `uow`'s backend; `audit_log` replaces the audit store;
+    `redis_link`: the process's Redis pool and breaker, shared with the rate limiter (a link
+    of its own without it, when `PRICING_REDIS_URL` is set)."""
     tokens = TokenPolicy()
     throttle = ThrottlePolicy()
-    stores = _stores(settings, uow, throttle.window, audit_log)
+    stores = _stores(uow, throttle.window, audit_log, redis_link or connect_redis(settings))
     if settings.jwt_keys:
         keys = parse_key_set(settings.jwt_keys)
     elif isinstance(uow, MemoryUnitOfWork):

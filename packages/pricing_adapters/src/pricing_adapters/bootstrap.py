@@ -21,6 +21,7 @@ from pricing_adapters.prometheus_metrics import (
     market_import_times,
 )
 from pricing_adapters.ratelimit_store import build_rate_limiter
+from pricing_adapters.redis_link import connect_redis
 from pricing_adapters.requests_wiring import RequestServices, build_requests
 from pricing_adapters.settings import Settings
 from pricing_adapters.sql.engine import make_engine
@@ -154,7 +155,8 @@ def build_container(
         else SqlPolicyStore(uow.engine, initial=policy, uow=uow)
     )
     price_job = PriceJob(market=market)
-    access = build_access(settings, clock, uow, audit_log=audit_log)
+    redis_link = connect_redis(settings)  # one pool and one breaker for every Redis use
+    access = build_access(settings, clock, uow, audit_log=audit_log, redis_link=redis_link)
     return Container(
         settings=settings,
         clock=clock,
@@ -175,7 +177,7 @@ def build_container(
             title_source=settings.title_source,
             metrics=metrics,
         ),
-        rate_limiter=build_rate_limiter(settings, clock, metrics),
+        rate_limiter=build_rate_limiter(settings, clock, metrics, redis_link=redis_link),
         metrics=metrics,
         unit_of_work=uow,
         engine=engine,

@@ -11,7 +11,7 @@ from pricing_adapters.bootstrap import Container
 from pricing_adapters.bundled import load_oews_extract
 from pricing_adapters.importers.bundled import bundled_fingerprint, open_bundled
 from pricing_adapters.memory import InMemoryMarketRepository
-from pricing_adapters.sql.migrate import upgrade
+from pricing_adapters.sql.migrate import migrating, upgrade
 from pricing_core.market.imports import ImportReport
 from pricing_core.market.model import SourceVersion
 
@@ -66,8 +66,10 @@ def prepare(
 
 
 def _prepare(container: Container, announce: Callable[[str], None]) -> ImportReport | None:
-    if container.engine is not None and upgrade(container.engine):
-        announce("database schema brought up to date")
+    if container.engine is not None:
+        with migrating(container.engine, container.settings.migration_database_url) as engine:
+            if upgrade(engine):
+                announce("database schema brought up to date")
     if not container.settings.bundled_data or container.market.sources():
         return None
     if isinstance(container.market, InMemoryMarketRepository):

@@ -3,8 +3,6 @@ falls back to this process's memory while Redis is down."""
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 from collections.abc import Callable
 
@@ -16,6 +14,8 @@ from limits.strategies import MovingWindowRateLimiter
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from pricing_adapters.redis_breaker import RedisBreaker
+from pricing_adapters.redis_link import RedisLink, connect_redis
 from pricing_adapters.settings import Settings
 from pricing_core.access.roles import Role
 from pricing_core.errors import CounterStoreUnavailable
@@ -29,16 +29,15 @@ __all__ = [
     "FallbackCounterStore",
     "LimitsCounterStore",
     "build_rate_limiter",
+    "linked_counter_store",
     "memory_counter_store",
     "policy_from",
     "redis_counter_store",
 ]
 
-log = logging.getLogger("pricing_adapters.ratelimit")
-
-# A hung Redis must not hold requests: give up fast, retry once at once (a pooled connection
-# that a Redis restart killed), then fall back.
-REDIS_TIMEOUT_SECONDS = 0.3
+# A hung Redis must not hold requests: give up fast, retry a dropped connection once at once
+# (a pooled connection that a Redis restart killed), then fall back.
+REDIS_TIMEOUT_SECONDS = 0.1
 RETRY_REDIS_AFTER_SECONDS = 5.0
 DEFAULT_PREFIX = "pricing:ratelimit"
 
@@ -88,9 +87,14 @@ def redis_counter_store(
         url,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 1),
+        retry=Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
     )
     return LimitsCounterStore(RedisStorage(url, connection_pool=pool, key_prefix=prefix))
+
+
+def linked_counter_store(link: RedisLink, *, prefix: str = DEFAULT_PREFIX) -> LimitsCounterStore:
+    """The shared store on the process's one Redis pool."""
+    return LimitsCounterStore(RedisStorage(link.url, connection_pool=link.pool, key_prefix=prefix))
 
 
 def memory_counter_store() -> LimitsCounterStore:
@@ -101,10 +105,11 @@ def memory_counter_store() -> LimitsCounterStore:
 class FallbackCounterStore(CounterStore):
     """`primary` (Redis) while it answers; this process's `fallback` while it does not.
 
-    The first failure flags the store degraded, logs one warning and calls `on_degraded`;
-    during a degradation Redis is tried again once per `retry_after` seconds (one request
-    probes, the others use the fallback meanwhile), and the first answer clears the flag,
-    logs and calls `on_recovered`: limits are shared again. `degradations` counts them.
+    Whether to try Redis is the `breaker`'s call: the process's one breaker for every Redis
+    use (`RedisBreaker`), or one of its own. A failure opens it (one warning, `on_degraded`
+    called); while open Redis is tried once per `retry_after` seconds (one request probes,
+    the others use the fallback meanwhile), and the first answer closes it (`on_recovered`):
+    limits are shared again. `degradations` counts the openings.
     """
 
     def __init__(
@@ -114,77 +119,33 @@ class FallbackCounterStore(CounterStore):
         *,
         retry_after: float = RETRY_REDIS_AFTER_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
+        breaker: RedisBreaker | None = None,
     ) -> None:
         self._primary = primary
         self._fallback = fallback
-        self._retry_after = retry_after
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._degraded = False
-        self._retry_at = 0.0
-        self.degradations = 0
-        self.on_degraded: list[Hook] = []
-        self.on_recovered: list[Hook] = []
+        self._breaker = breaker or RedisBreaker(retry_after=retry_after, monotonic=monotonic)
+        # The breaker's own lists: a hook added here hears every Redis use's degradation.
+        self.on_degraded: list[Hook] = self._breaker.on_opened
+        self.on_recovered: list[Hook] = self._breaker.on_closed
 
     @property
     def degraded(self) -> bool:
-        return self._degraded
+        return self._breaker.open
+
+    @property
+    def degradations(self) -> int:
+        return self._breaker.openings
 
     def hit(self, key: str, limit: int, window: int) -> Usage:
-        if self._try_primary():
+        if self._breaker.allow():
             try:
                 usage = self._primary.hit(key, limit, window)
             except CounterStoreUnavailable as error:
-                self._failed(error)
+                self._breaker.failed(error.message)
             else:
-                self._answered()
+                self._breaker.succeeded()
                 return usage
         return attrs.evolve(self._fallback.hit(key, limit, window), degraded=True)
-
-    def _try_primary(self) -> bool:
-        with self._lock:
-            if not self._degraded:
-                return True
-            now = self._monotonic()
-            if now < self._retry_at:
-                return False
-            self._retry_at = now + self._retry_after  # this caller probes; others wait
-            return True
-
-    def _failed(self, error: CounterStoreUnavailable) -> None:
-        with self._lock:
-            self._retry_at = self._monotonic() + self._retry_after
-            if self._degraded:
-                return
-            self._degraded = True
-            self.degradations += 1
-        log.warning(
-            "rate limiter degraded: the shared counter store did not answer (%s); each "
-            "process now counts on its own, trying the store again every %.0f s",
-            error.message,
-            self._retry_after,
-        )
-        _call(self.on_degraded)
-
-    def _answered(self) -> None:
-        # Unlocked first look: the common case, Redis answering all along, takes no lock.
-        if self._degraded and self._end_degradation():
-            log.warning("rate limiter recovered: the shared counter store answers again")
-            _call(self.on_recovered)
-
-    def _end_degradation(self) -> bool:
-        """True for the one caller that ends it, when several answer at once."""
-        with self._lock:
-            ended, self._degraded = self._degraded, False
-        return ended
-
-
-def _call(hooks: list[Hook]) -> None:
-    for hook in list(hooks):
-        try:
-            hook()
-        except Exception:  # a metrics hook must not break rate limiting
-            log.exception("rate limiter hook %r failed", hook)
 
 
 def policy_from(settings: Settings) -> RateLimitPolicy:
@@ -203,17 +164,24 @@ def policy_from(settings: Settings) -> RateLimitPolicy:
 
 
 def build_rate_limiter(
-    settings: Settings, clock: Clock, metrics: Metrics | None = None
+    settings: Settings,
+    clock: Clock,
+    metrics: Metrics | None = None,
+    *,
+    redis_link: RedisLink | None = None,
 ) -> RateLimiter:
     """Redis with a per-process fallback when `PRICING_REDIS_URL` is set, else memory.
 
-    `metrics` hears every decision, and each degradation and recovery of the store.
+    `redis_link` is the process's Redis pool and breaker, shared with the other Redis uses
+    (a link of its own without it). `metrics` hears every decision, and each degradation
+    and recovery of the store.
     """
     local = memory_counter_store()
     store: CounterStore = local
-    if settings.redis_url:
-        shared = redis_counter_store(settings.redis_url, prefix=settings.rate_limit_prefix)
-        store = FallbackCounterStore(shared, local)
+    link = redis_link or connect_redis(settings)
+    if link is not None:
+        shared = linked_counter_store(link, prefix=settings.rate_limit_prefix)
+        store = FallbackCounterStore(shared, local, breaker=link.breaker)
     if metrics is not None:
         store.on_degraded.append(lambda: metrics.limiter_degraded(True))
         store.on_recovered.append(lambda: metrics.limiter_degraded(False))

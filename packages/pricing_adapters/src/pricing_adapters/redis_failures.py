@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import redis
 
+from pricing_adapters.redis_breaker import RedisBreaker
 from pricing_core.access.ports import FailureCounter
 from pricing_core.errors import CounterStoreUnavailable
 
 __all__ = ["FallbackFailureCounter", "RedisFailureCounter"]
+
+T = TypeVar("T")
 
 
 def _ms(instant: datetime) -> int:
@@ -25,7 +30,8 @@ class RedisFailureCounter(FailureCounter):
 
     Keys are hashed: they hold an email or an address as typed, which need not sit in Redis
     in clear, and whose length the client chooses. Redis errors raise
-    CounterStoreUnavailable for the use case's policy to handle.
+    CounterStoreUnavailable for the use case's policy to handle, and so does every call
+    while the process's `breaker` is open: nobody waits on a Redis known not to answer.
     """
 
     def __init__(
@@ -34,6 +40,7 @@ class RedisFailureCounter(FailureCounter):
         *,
         window: timedelta = timedelta(minutes=15),
         prefix: str = "pricing:failures:",
+        breaker: RedisBreaker | None = None,
     ) -> None:
         if window <= timedelta(0):
             raise ValueError(f"window must be positive, got {window}")
@@ -41,20 +48,37 @@ class RedisFailureCounter(FailureCounter):
         self._window_ms = int(window.total_seconds() * 1000)
         self._window = timedelta(milliseconds=self._window_ms)
         self._prefix = prefix
+        self._breaker = breaker or RedisBreaker()
+
+    def _call(self, run: Callable[[], T]) -> T:
+        """`run` against Redis through the breaker; CounterStoreUnavailable if it is open or
+        Redis fails."""
+        if not self._breaker.allow():
+            raise CounterStoreUnavailable("failure counter: Redis is not answering (breaker open)")
+        try:
+            answer = run()
+        except redis.RedisError as error:
+            reason = f"failure counter: {type(error).__name__}"
+            self._breaker.failed(reason)
+            raise CounterStoreUnavailable(reason) from error
+        self._breaker.succeeded()
+        return answer
 
     def _key(self, key: str) -> str:
         return self._prefix + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
     def failures(self, key: str, now: datetime) -> tuple[int, datetime | None]:
         name = self._key(key)
-        try:
+
+        def read() -> list[Any]:
             pipe = self._client.pipeline(transaction=True)
             pipe.zremrangebyscore(name, "-inf", _ms(now) - self._window_ms)
             pipe.zcard(name)
             pipe.zrange(name, 0, 0, withscores=True)
-            _, count, oldest = pipe.execute()
-        except redis.RedisError as error:
-            raise CounterStoreUnavailable(f"failure counter: {type(error).__name__}") from error
+            found: list[Any] = pipe.execute()
+            return found
+
+        _, count, oldest = self._call(read)
         if not count:
             return 0, None
         oldest_at = datetime.fromtimestamp(oldest[0][1] / 1000, UTC)
@@ -63,7 +87,8 @@ class RedisFailureCounter(FailureCounter):
     def add_failure(self, key: str, now: datetime) -> None:
         name = self._key(key)
         stamp = _ms(now)
-        try:
+
+        def write() -> None:
             pipe = self._client.pipeline(transaction=True)
             pipe.zremrangebyscore(name, "-inf", stamp - self._window_ms)
             # A random suffix keeps two failures in the same millisecond apart.
@@ -71,14 +96,11 @@ class RedisFailureCounter(FailureCounter):
             # Relative expiry (Redis's clock): the set goes once its newest failure is old.
             pipe.pexpire(name, self._window_ms)
             pipe.execute()
-        except redis.RedisError as error:
-            raise CounterStoreUnavailable(f"failure counter: {type(error).__name__}") from error
+
+        self._call(write)
 
     def clear(self, key: str) -> None:
-        try:
-            self._client.delete(self._key(key))
-        except redis.RedisError as error:
-            raise CounterStoreUnavailable(f"failure counter: {type(error).__name__}") from error
+        self._call(lambda: self._client.delete(self._key(key)))
 
 
 class FallbackFailureCounter(FailureCounter):

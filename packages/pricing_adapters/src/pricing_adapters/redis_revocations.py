@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import redis
 
+from pricing_adapters.redis_breaker import RedisBreaker
 from pricing_adapters.sql.sessions import REVOCATION_MARGIN, SqlRevocationStore
 from pricing_core.access.ports import RevocationStore
 from pricing_core.errors import RevocationUnavailable
@@ -36,6 +37,9 @@ class RedisCachedRevocationStore(RevocationStore):
     after the cache was filled from SQL and lasting `trust_for`. Without the marker a miss
     is answered by SQL and the cache is refilled; a revocation whose Redis write failed is
     thus seen everywhere within `trust_for` even if Redis comes back without it.
+
+    While the process's `breaker` is open (Redis failed, for this or another use) Redis is
+    not called at all: revocations are read from and written to SQL alone.
     """
 
     def __init__(
@@ -45,9 +49,11 @@ class RedisCachedRevocationStore(RevocationStore):
         *,
         prefix: str = "pricing:revoked:",
         trust_for: timedelta = timedelta(seconds=30),
+        breaker: RedisBreaker | None = None,
     ) -> None:
         self._database = database
         self._client = client
+        self._breaker = breaker or RedisBreaker()
         self._prefix = prefix
         self._complete = f"{prefix}complete"
         self._trust_ms = int(trust_for.total_seconds() * 1000)
@@ -59,23 +65,33 @@ class RedisCachedRevocationStore(RevocationStore):
         # The value is when the revocation ends (exp plus the margin, as SQL keeps it), for
         # `is_revoked` to compare with its `now`; PXAT lets Redis drop the key then.
         ends = _ms(until + REVOCATION_MARGIN)
-        try:
-            self._client.set(self._key(jti), ends, pxat=ends)
-        except redis.RedisError as error:
-            log.warning("revocation cache write failed (%s); SQL keeps it", type(error).__name__)
-            with contextlib.suppress(redis.RedisError):
-                self._client.delete(self._complete)
+        if self._breaker.allow():
+            try:
+                self._client.set(self._key(jti), ends, pxat=ends)
+            except redis.RedisError as error:
+                self._breaker.failed(f"revocation cache: {type(error).__name__}")
+                log.warning(
+                    "revocation cache write failed (%s); SQL keeps it", type(error).__name__
+                )
+                with contextlib.suppress(redis.RedisError):
+                    self._client.delete(self._complete)
+            else:
+                self._breaker.succeeded()
         self._database.revoke(jti, until)  # the truth: RevocationUnavailable if it fails
 
     def is_revoked(self, jti: str, now: datetime) -> bool:
+        if not self._breaker.allow():
+            return self._database.is_revoked(jti, now)
         try:
             pipe = self._client.pipeline(transaction=False)
             pipe.get(self._key(jti))
             pipe.exists(self._complete)
             ends, complete = pipe.execute()
         except redis.RedisError as error:
+            self._breaker.failed(f"revocation cache: {type(error).__name__}")
             log.warning("revocation cache unavailable (%s); asking SQL", type(error).__name__)
             return self._database.is_revoked(jti, now)
+        self._breaker.succeeded()
         if ends is not None and _revoked_until(ends, now):
             return True
         if complete:
@@ -89,6 +105,8 @@ class RedisCachedRevocationStore(RevocationStore):
 
         Best effort: returns False (and leaves the cache unmarked) if either store fails.
         """
+        if not self._breaker.allow():
+            return False
         try:
             live = self._database.live(now)
             pipe = self._client.pipeline(transaction=True)
@@ -97,7 +115,12 @@ class RedisCachedRevocationStore(RevocationStore):
                 pipe.set(self._key(jti), ends, pxat=ends)
             pipe.set(self._complete, 1, px=self._trust_ms)
             pipe.execute()
-        except (redis.RedisError, RevocationUnavailable) as error:  # costs SQL reads only
+        except redis.RedisError as error:
+            self._breaker.failed(f"revocation cache: {type(error).__name__}")
             log.warning("revocation cache refill failed (%s)", type(error).__name__)
             return False
+        except RevocationUnavailable as error:  # costs SQL reads only
+            log.warning("revocation cache refill failed (%s)", type(error).__name__)
+            return False
+        self._breaker.succeeded()
         return True

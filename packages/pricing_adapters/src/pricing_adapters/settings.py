@@ -165,6 +165,16 @@ def _metrics_dir(environ: Mapping[str, str]) -> Path | None:
     return Path(ours or theirs) if ours or theirs else None
 
 
+def _key_prefix(environ: Mapping[str, str]) -> str:
+    """PRICING_REDIS_PREFIX without a trailing colon (one is put between it and each name);
+    unset, a deployment that set only PRICING_RATE_LIMIT_PREFIX keeps every key under that."""
+    raw = (environ.get("PRICING_REDIS_PREFIX") or "").strip().rstrip(":")
+    if raw and (not raw.isprintable() or " " in raw):
+        raise SettingsError(f"PRICING_REDIS_PREFIX must be printable, without spaces; got {raw!r}")
+    limits = (environ.get("PRICING_RATE_LIMIT_PREFIX") or "").strip().rstrip(":")
+    return raw or limits or "pricing"
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Everything the composition root needs; documented in the README's settings table."""
@@ -192,6 +202,13 @@ class Settings:
     rate_limit_window: int = 3600
     rate_limit_auth_window: int = 60
     rate_limit_prefix: str = "pricing:ratelimit"
+    # Redis: every key starts with `redis_prefix`; calls give up after `redis_timeout_ms`,
+    # and once Redis failed it is tried again every `redis_retry_seconds` (redis_breaker).
+    redis_prefix: str = "pricing"
+    redis_timeout_ms: int = 100
+    redis_retry_seconds: int = 5
+    # The role that migrates, when the app's own may not (docs/database-roles.md).
+    migration_database_url: str | None = attrs.field(default=None, repr=False)
     # Observability: error reports, logs, statement timing and metrics across processes.
     sentry_dsn: str | None = attrs.field(default=None, repr=False)
     sentry_traces_sample_rate: float = 0.0
@@ -216,6 +233,10 @@ class Settings:
         _scheme(database_url, "PRICING_DATABASE_URL", DATABASE_SCHEMES)
         if environ.get("PRICING_REDIS_URL"):
             _scheme(environ["PRICING_REDIS_URL"], "PRICING_REDIS_URL", REDIS_SCHEMES)
+        migration_url = environ.get("PRICING_MIGRATION_DATABASE_URL") or None
+        if migration_url:
+            _scheme(migration_url, "PRICING_MIGRATION_DATABASE_URL", DATABASE_SCHEMES)
+        redis_prefix = _key_prefix(environ)
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -237,7 +258,13 @@ class Settings:
             rate_limit_auth_window=_integer(
                 environ, "PRICING_RATE_LIMIT_AUTH_WINDOW", 60, 1, 86400
             ),
-            rate_limit_prefix=environ.get("PRICING_RATE_LIMIT_PREFIX") or "pricing:ratelimit",
+            rate_limit_prefix=(
+                environ.get("PRICING_RATE_LIMIT_PREFIX") or f"{redis_prefix}:ratelimit"
+            ),
+            redis_prefix=redis_prefix,
+            redis_timeout_ms=_integer(environ, "PRICING_REDIS_TIMEOUT_MS", 100, 5, 10_000),
+            redis_retry_seconds=_integer(environ, "PRICING_REDIS_RETRY_SECONDS", 5, 1, 3600),
+            migration_database_url=migration_url,
             sentry_dsn=environ.get("PRICING_SENTRY_DSN") or None,
             sentry_traces_sample_rate=_fraction(
                 environ,

@@ -11,12 +11,15 @@ from litestar import Litestar
 from pricing_adapters.bootstrap import build_container
 from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings
+from pricing_adapters.uploads import remove_stale_uploads
 from pricing_api.http.app import create_app
 
 __all__ = ["build"]
 
 
 def build() -> Litestar:
-    container = build_container(Settings.from_env())
+    settings = Settings.from_env()
+    remove_stale_uploads(settings.data_dir)  # what workers that died mid-upload left
+    container = build_container(settings)
     prepare(container)
     return create_app(container)

@@ -7,7 +7,6 @@ action: `market_activate` and `market_import`, with the caller, the source and t
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from litestar.exceptions import HTTPException
 
 from pricing_adapters.bootstrap import Container
 from pricing_adapters.sql.timing import timed
+from pricing_adapters.uploads import upload_folder
 from pricing_api.http.documented import MAX_UPLOAD_BYTES
 from pricing_api.http.market_schema import SurveyUpload
 from pricing_api.market_views import (
@@ -111,15 +111,16 @@ def check_survey_file(filename: str, media_type: str) -> str:
 def import_survey_upload(
     services: Container, principal: Principal, upload: SurveyUpload, info: RequestInfo
 ) -> ImportReport:
-    """Check the upload (415, 413), copy it to a private temporary folder under its own name
-    (the version label defaults to it), import it as `pricing market import-survey` does,
-    and audit the outcome."""
+    """Check the upload (415, 413), copy it to a private folder under the data directory, in
+    its own name (the version label defaults to it), import it as `pricing market
+    import-survey` does, and audit the outcome. A process that dies meanwhile leaves the
+    folder behind for the next start to remove (`pricing_adapters.uploads`)."""
     name = check_survey_file(upload.file.filename, upload.file.content_type)
     content = upload.file.file
     if content.seek(0, 2) > MAX_UPLOAD_BYTES:
         raise HTTPException(status_code=413, detail="a survey file is at most 50 MiB")
-    with tempfile.TemporaryDirectory(prefix="pricing-upload-") as folder:
-        path = Path(folder) / name
+    with upload_folder(services.settings.data_dir) as folder:
+        path = folder / name
         with path.open("wb") as out:
             content.seek(0)
             while chunk := content.read(_CHUNK):

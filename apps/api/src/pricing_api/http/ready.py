@@ -7,6 +7,10 @@ a thread of its own and is given CHECK_TIMEOUT seconds, so a blackholed dependen
 hold the answer past a second; at most one check per dependency is in flight, so probes of a
 hung one do not pile threads up. Nothing secret is shown: no URL, host, user or error
 message, only states, latencies and error class names.
+
+`warnings` lists what is wrong without being down: on PostgreSQL, an application role that
+could defeat the append-only audit log (a superuser, or the audit table's owner; see
+docs/database-roles.md). The status stays `ok`: the service works, but is not hardened.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from litestar.datastructures import CacheControlHeader
 from sqlalchemy import Engine, text
 
 from pricing_adapters.bootstrap import Container
+from pricing_adapters.sql.roles import privilege_warnings
 from pricing_api.http.documented import answer
 from pricing_api.http.schemas import Services
 from pricing_api.http.security import PUBLIC
@@ -54,6 +59,7 @@ class ReadyOut(msgspec.Struct):
 
     status: str
     checks: dict[str, CheckOut]
+    warnings: list[str] = msgspec.field(default_factory=list)
 
 
 def _start(key: tuple[str, int | str], check: Callable[[], None]) -> Future[None]:
@@ -123,6 +129,29 @@ def _rate_limits(services: Container) -> dict[str, Any]:
     return {"state": "ok", "latency_ms": None, "backend": "redis"}
 
 
+def _start_privileges(engine: Engine) -> tuple[Future[None], list[str]]:
+    """The role check in flight: its future and the list it fills."""
+    found: list[str] = []
+
+    def check() -> None:
+        found.extend(privilege_warnings(engine))
+
+    return _start(("privileges", id(engine)), check), found
+
+
+def _warnings(started: tuple[Future[None], list[str]] | None, deadline: float) -> list[str]:
+    """What the role check found by the deadline; nothing if it failed or is late (the
+    database check says so)."""
+    if started is None:
+        return []
+    future, found = started
+    try:
+        future.result(timeout=max(0.0, deadline - time.perf_counter()))
+    except Exception:
+        return []
+    return list(found)
+
+
 def readiness(services: Container) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body): every check started at once, each waited for until the deadline."""
     settings = services.settings
@@ -135,6 +164,7 @@ def readiness(services: Container) -> tuple[int, dict[str, Any]]:
         checks["database"] = {"state": "ok", "latency_ms": 0.0, "backend": "memory"}
     else:
         pending["database"] = _start(("database", id(engine)), _database(engine))
+    privileges = _start_privileges(engine) if engine is not None else None
     if settings.redis_url:
         pending["redis"] = _start(("redis", settings.redis_url), _redis_ping(settings.redis_url))
     for name, future in pending.items():
@@ -147,10 +177,12 @@ def readiness(services: Container) -> tuple[int, dict[str, Any]]:
     for name in ("broker", "llm"):
         checks[name] = {"state": "not_configured", "latency_ms": None}
     checks["rate_limits"] = _rate_limits(services)
+    warnings = _warnings(privileges, deadline)
     if checks["database"]["state"] != "ok":
-        return 503, {"status": "down", "checks": checks}
+        return 503, {"status": "down", "checks": checks, "warnings": warnings}
     degraded = any(c["state"] in {"down", "degraded"} for c in checks.values())
-    return 200, {"status": "degraded" if degraded else "ok", "checks": checks}
+    status = "degraded" if degraded else "ok"
+    return 200, {"status": status, "checks": checks, "warnings": warnings}
 
 
 @get(

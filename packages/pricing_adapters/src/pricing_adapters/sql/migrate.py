@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -10,7 +12,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-__all__ = ["current_revision", "head_revision", "upgrade"]
+from pricing_adapters.sql.engine import make_engine
+
+__all__ = ["current_revision", "head_revision", "migrating", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -48,3 +52,18 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
 
 def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(_config(engine), revision)
+
+
+@contextmanager
+def migrating(engine: Engine, migration_url: str | None) -> Iterator[Engine]:
+    """The engine migrations run on: `migration_url`'s (PRICING_MIGRATION_DATABASE_URL, the
+    schema's owner when the application runs as a role that may not alter it), else
+    `engine` itself. A separate engine is closed afterwards."""
+    if not migration_url:
+        yield engine
+        return
+    owner = make_engine(migration_url)
+    try:
+        yield owner
+    finally:
+        owner.dispose()

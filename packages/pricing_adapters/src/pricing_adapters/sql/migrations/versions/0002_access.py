@@ -3,7 +3,8 @@
 The audit log is append-only. Triggers refuse UPDATE and DELETE on both databases (and
 TRUNCATE on PostgreSQL), whoever asks. A trigger can be dropped by the table's owner, so on
 PostgreSQL the application must not connect as the role that owns the schema: run
-migrations as an owner role and give the application's role only what it needs, e.g.
+migrations as an owner role and give the application's role only what it needs
+(`pricing db roles` does it; docs/database-roles.md), e.g.
 
     -- as the owner (or a superuser), after `pricing db upgrade`:
     GRANT SELECT, INSERT, UPDATE, DELETE ON users, refresh_tokens, revoked_tokens, api_keys
