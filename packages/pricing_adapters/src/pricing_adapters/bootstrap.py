@@ -26,7 +26,8 @@ from pricing_adapters.sql.engine import make_engine
 from pricing_adapters.sql.loader import SqlMarketLoader
 from pricing_adapters.sql.market import SqlMarketRepository
 from pricing_adapters.sql.policies import SqlPolicyStore
-from pricing_adapters.sql.timing import QueryTimer, install_timing
+from pricing_adapters.sql.timer import QueryTimer
+from pricing_adapters.timing import Timing
 from pricing_adapters.title_aliases import load_aliases
 from pricing_core.market.imports import ImportReport
 from pricing_core.market.model import Area
@@ -74,6 +75,8 @@ class Container:
     # Every metric of the process: the port's calls (quote, rate_limit, limiter_degraded, …)
     # and the HTTP edge's; `exposition()` is what /metrics answers.
     metrics: PrometheusMetrics
+    # Statement and operation figures (`pricing db stats`); `timing.timed(name)` times one.
+    timing: Timing
     engine: Engine | None = None
     # The engine's statement timing (`pricing db stats`); None on memory://.
     query_timer: QueryTimer | None = None
@@ -116,6 +119,7 @@ def build_container(
     """
     clock = clock or SystemClock()
     metrics = build_metrics(settings, clock)
+    timing = Timing(observer=metrics)
     engine: Engine | None = None
     timer: QueryTimer | None = None
     if settings.database_url == MEMORY_URL:
@@ -125,7 +129,12 @@ def build_container(
         loader: ReleaseLoader = memory
     else:
         engine = make_engine(settings.database_url)
-        timer = install_timing(engine, slow_ms=settings.slow_query_ms, observer=metrics)
+        timer = QueryTimer(
+            engine,
+            slow_seconds=settings.slow_query_ms / 1000,
+            stats=timing.statements,
+            observer=metrics,
+        ).install()
         reader = SqlMarketRepository(engine)
         sql_loader = SqlMarketLoader(engine, clock, reader)
         market, admin, loader = reader, sql_loader, sql_loader
@@ -164,6 +173,7 @@ def build_container(
         ),
         rate_limiter=build_rate_limiter(settings, clock, metrics),
         metrics=metrics,
+        timing=timing,
         engine=engine,
         query_timer=timer,
     )

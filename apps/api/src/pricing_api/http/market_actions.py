@@ -14,7 +14,6 @@ from typing import Any
 from litestar.exceptions import HTTPException
 
 from pricing_adapters.bootstrap import Container
-from pricing_adapters.sql.timing import timed
 from pricing_api.http.documented import MAX_UPLOAD_BYTES
 from pricing_api.http.market_schema import SurveyUpload
 from pricing_api.market_views import (
@@ -106,13 +105,19 @@ def check_survey_file(filename: str, media_type: str) -> str:
     return name
 
 
-@timed("market_import_upload")
 def import_survey_upload(
     services: Container, principal: Principal, upload: SurveyUpload, info: RequestInfo
 ) -> ImportReport:
     """Check the upload (415, 413), copy it to a private temporary folder under its own name
     (the version label defaults to it), import it as `pricing market import-survey` does,
     and audit the outcome."""
+    with services.timing.timed("market_import_upload"):
+        return _import_upload(services, principal, upload, info)
+
+
+def _import_upload(
+    services: Container, principal: Principal, upload: SurveyUpload, info: RequestInfo
+) -> ImportReport:
     name = check_survey_file(upload.file.filename, upload.file.content_type)
     content = upload.file.file
     if content.seek(0, 2) > MAX_UPLOAD_BYTES:

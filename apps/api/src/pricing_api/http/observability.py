@@ -32,7 +32,7 @@ from pricing_adapters.logging_setup import (
 from pricing_adapters.prometheus_metrics import CONTENT_TYPE, PrometheusMetrics
 from pricing_adapters.sentry import init_sentry, is_reporting, secret_values
 from pricing_adapters.settings import Settings
-from pricing_adapters.sql.timing import persist
+from pricing_adapters.timing import StatsFlusher, stats_directory
 from pricing_api.http.metrics_access import METRICS_SCHEME, MetricsAccess, metrics_refusals
 from pricing_api.http.security import PUBLIC
 from pricing_core.access.audit import escape
@@ -188,4 +188,4 @@ def instrument(app: Litestar, container: Container) -> None:
     app.register(_metrics_route(container.metrics, MetricsAccess.from_settings(settings)))
     app.asgi_handler = _Observed(app.asgi_handler, container.metrics)
     if container.engine is not None:
-        persist(settings.query_stats_dir or settings.data_dir / "query-stats")
+        StatsFlusher(container.timing, stats_directory(settings)).start()
