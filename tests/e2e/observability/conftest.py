@@ -22,9 +22,10 @@ from sentry_sdk.transport import Transport
 
 from pricing_adapters.bootstrap import Container, build_container
 from pricing_adapters.prepare import prepare
-from pricing_adapters.sentry import init_sentry
+from pricing_adapters.process import start_process
 from pricing_adapters.settings import Settings
 from pricing_api.http.app import create_app
+from pricing_api.http.observability import start_api_process
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Role
@@ -114,10 +115,12 @@ def open_observed(
     container = adjust(container)
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    process = start_api_process(container)  # as a serving process: logs configured
     try:
         with TestClient(create_app(container, extra=extra)) as client:
             yield Observed(container, client, user.id, token)
     finally:
+        process.stop()
         root.handlers[:] = handlers
         root.setLevel(level)
 
@@ -129,12 +132,16 @@ def observed(tmp_path: Path) -> Iterator[Observed]:
 
 @pytest.fixture
 def capture_sentry(tmp_path: Path) -> Iterator[CaptureTransport]:
-    """Sentry initialised as the app does it, its envelopes kept in memory."""
+    """Sentry initialised as an API process does it, its envelopes kept in memory."""
     transport = CaptureTransport()
     settings = settings_for(tmp_path, PRICING_SENTRY_DSN="https://public@sentry.invalid/1")
-    assert init_sentry(
-        settings, release="test", integrations=[LitestarIntegration()], transport=transport
-    )
+    assert start_process(
+        settings,
+        logs=False,
+        release="test",
+        integrations=[LitestarIntegration()],
+        transport=transport,
+    ).reporting
     try:
         yield transport
     finally:

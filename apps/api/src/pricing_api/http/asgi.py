@@ -1,7 +1,7 @@
 """The ASGI entry point for servers: `uvicorn --factory pricing_api.http.asgi:build`.
 
-A factory, so that settings are read and the database touched when a worker starts, not when
-this module is imported.
+A factory, so that settings are read, the database touched and the process started (logs,
+error reporting, statement figures) when a worker starts, not when this module is imported.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pricing_adapters.bootstrap import build_container
 from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings
 from pricing_api.http.app import create_app
+from pricing_api.http.observability import start_api_process
 
 __all__ = ["build"]
 
@@ -19,4 +20,5 @@ __all__ = ["build"]
 def build() -> Litestar:
     container = build_container(Settings.from_env())
     prepare(container)
+    start_api_process(container)  # before the app: Sentry hooks into its construction
     return create_app(container)
