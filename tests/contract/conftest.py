@@ -17,7 +17,7 @@ import attrs
 import pytest
 from sqlalchemy import Engine, func, select
 
-from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.bootstrap import Container, Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_adapters.importers.records import CutRow, ReleaseFile
 from pricing_adapters.memory import InMemoryMarketRepository
@@ -98,7 +98,9 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
 
 def _container(url: str, data_dir: str) -> Container:
     settings = Settings.from_env({"PRICING_DATA_DIR": data_dir, "PRICING_DATABASE_URL": url})
-    return build_container(settings, clock=FixedClock(datetime(2026, 1, 1, 12, tzinfo=UTC)))
+    return build_container(
+        settings, ports=Ports(clock=FixedClock(datetime(2026, 1, 1, 12, tzinfo=UTC)))
+    )
 
 
 @pytest.fixture(scope="session")

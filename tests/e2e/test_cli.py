@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.bootstrap import Container, Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings
@@ -26,7 +26,9 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Container:
             "PRICING_DATABASE_URL": "memory://",
         }
     )
-    services = build_container(settings, clock=FixedClock(datetime(2026, 1, 1, tzinfo=UTC)))
+    services = build_container(
+        settings, ports=Ports(clock=FixedClock(datetime(2026, 1, 1, tzinfo=UTC)))
+    )
     prepare(services)
     return services
 

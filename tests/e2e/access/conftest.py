@@ -25,7 +25,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from pricing_adapters.argon2_hasher import Argon2PasswordHasher
-from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.bootstrap import Container, Ports, build_container
 from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings
 from pricing_api.http.app import create_app
@@ -170,7 +170,7 @@ def open_api(
     *,
     migrate: bool = True,
 ) -> Iterator[Api]:
-    container = build_container(settings, clock=clock)
+    container = build_container(settings, ports=Ports(clock=clock))
     if migrate:
         prepare(container)
     with TestClient(create_app(container)) as client:

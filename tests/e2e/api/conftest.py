@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.bootstrap import Container, Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings
@@ -119,7 +119,7 @@ def sign_in_each_role(container: Container) -> dict[Role, str]:
 
 
 def open_api(settings: Settings, *, areas: tuple[Area, ...] = ()) -> Iterator[Api]:
-    container = build_container(settings, clock=FixedClock(T0))
+    container = build_container(settings, ports=Ports(clock=FixedClock(T0)))
     prepare(container)
     if areas:
         container.market_loader.save_areas(areas)

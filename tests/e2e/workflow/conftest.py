@@ -19,7 +19,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.bootstrap import Container, Ports, build_container
 from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings
 from pricing_api.http.app import create_app
@@ -102,7 +102,9 @@ def settings_for(data_dir: Path, url: str) -> Settings:
 
 
 def open_api(settings: Settings, title_matcher: TitleMatcher | None = None) -> Iterator[Api]:
-    container = build_container(settings, clock=SteppingClock(), title_matcher=title_matcher)
+    container = build_container(
+        settings, ports=Ports(clock=SteppingClock(), title_matcher=title_matcher)
+    )
     prepare(container)
     with TestClient(create_app(container)) as client:
         api = Api(container=container, client=client)

@@ -1,5 +1,5 @@
-"""Gear for the workflow's unit tests, with the core alone: dict fakes for the stores, a
-clock that ticks, counting ids, and the pricing rule book's small fake market."""
+"""Gear for the workflow's unit tests: dict fakes for the stores, a clock that ticks, counting
+ids, and the pricing rule book's small fake market, wired by `build_container`."""
 
 from __future__ import annotations
 
@@ -10,19 +10,16 @@ from typing import Any
 import attrs
 import pytest
 
-from pricing_core.access.audit import Auditor, RequestInfo
+from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import AuditEvent, AuditQuery, Principal
 from pricing_core.access.roles import Role
 from pricing_core.errors import Conflict, NotFound
 from pricing_core.pricing.model import Match
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.ports import PolicyRecord
-from pricing_core.pricing.service import PriceJob
 from pricing_core.requests.decisions import ApproveRequest, RejectRequest, SubmitRequest
 from pricing_core.requests.inputs import PricingInputs
-from pricing_core.requests.ledger import Ledger
 from pricing_core.requests.model import RequestEvent, RequestQuery, SavedRequest
-from pricing_core.requests.pricer import PriceInputs
 from pricing_core.requests.reading import GetRequest, ListRecommendations, ListRequests
 from pricing_core.requests.service import CreateRequest, DeleteRequest, EditRequest, RepriceRequest
 from tests.unit.pricing.conftest import EFFECTIVE, OEWS, SWE, build_market, make_cut
@@ -147,6 +144,10 @@ class Workflow:
 
 
 def build_workflow() -> Workflow:
+    """The request services of `build_container`, on the fakes above."""
+    from pricing_adapters.bootstrap import Ports, build_container
+    from pricing_adapters.settings import Settings
+
     market = build_market()
     market.add(make_cut())
     store, audit, policies, clock = (
@@ -155,26 +156,33 @@ def build_workflow() -> Workflow:
         ListPolicyStore(),
         TickingClock(),
     )
-    ledger = Ledger(
-        store=store, auditor=Auditor(log=audit, clock=clock), clock=clock, ids=CountingIds()
+    ports = Ports(
+        clock=clock,
+        market=market,
+        policies=policies,
+        request_store=store,
+        request_ids=CountingIds(),
+        audit_log=audit,
     )
-    price = PriceInputs(price_job=PriceJob(market=market), policies=policies, clock=clock)
+    services = build_container(
+        Settings.from_env({"PRICING_DATABASE_URL": "memory://"}), ports=ports
+    ).requests
     return Workflow(
         store=store,
         audit=audit,
         policies=policies,
         market=market,
         clock=clock,
-        create=CreateRequest(ledger=ledger, price=price),
-        get=GetRequest(ledger=ledger),
-        list_requests=ListRequests(ledger=ledger),
-        recommendations=ListRecommendations(ledger=ledger),
-        edit=EditRequest(ledger=ledger, price=price),
-        delete=DeleteRequest(ledger=ledger),
-        reprice=RepriceRequest(ledger=ledger, price=price),
-        submit=SubmitRequest(ledger=ledger),
-        approve=ApproveRequest(ledger=ledger),
-        reject=RejectRequest(ledger=ledger),
+        create=services.create,
+        get=services.get,
+        list_requests=services.list_requests,
+        recommendations=services.list_recommendations,
+        edit=services.edit,
+        delete=services.delete,
+        reprice=services.reprice,
+        submit=services.submit,
+        approve=services.approve,
+        reject=services.reject,
     )
 
 

@@ -20,6 +20,7 @@ from pricing_adapters.access_memory import (
 from pricing_adapters.argon2_hasher import Argon2PasswordHasher
 from pricing_adapters.jwt_keys import JwtKey, KeySet, load_or_create_local_key, parse_key_set
 from pricing_adapters.password_list import load_blocklist
+from pricing_adapters.ports import Ports
 from pricing_adapters.pyjwt_tokens import PyJwtTokenCodec
 from pricing_adapters.redis_failures import FallbackFailureCounter, RedisFailureCounter
 from pricing_adapters.redis_revocations import RedisCachedRevocationStore
@@ -35,6 +36,7 @@ from pricing_core.access.ports import (
     FailureCounter,
     RefreshTokenStore,
     RevocationStore,
+    TokenCodec,
     UserStore,
 )
 from pricing_core.access.service import (
@@ -103,7 +105,21 @@ class _Stores:
     failures: FailureCounter
 
 
-def _stores(settings: Settings, engine: Engine | None, window: timedelta) -> _Stores:
+def _stores(
+    settings: Settings, engine: Engine | None, window: timedelta, ports: Ports
+) -> _Stores:
+    built = _built_stores(settings, engine, window)
+    return _Stores(
+        users=ports.users or built.users,
+        refresh_tokens=ports.refresh_tokens or built.refresh_tokens,
+        revocations=ports.revocations or built.revocations,
+        api_keys=ports.api_keys or built.api_keys,
+        audit=ports.audit_log or built.audit,
+        failures=ports.failures or built.failures,
+    )
+
+
+def _built_stores(settings: Settings, engine: Engine | None, window: timedelta) -> _Stores:
     client = (
         redis.Redis.from_url(
             settings.redis_url,
@@ -142,10 +158,7 @@ def _stores(settings: Settings, engine: Engine | None, window: timedelta) -> _St
     )
 
 
-def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> AccessServices:
-    tokens = TokenPolicy()
-    throttle = ThrottlePolicy()
-    stores = _stores(settings, engine, throttle.window)
+def _codec(settings: Settings, engine: Engine | None, tokens: TokenPolicy) -> TokenCodec:
     if settings.jwt_keys:
         keys = parse_key_set(settings.jwt_keys)
     elif engine is None:
@@ -154,16 +167,27 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
         keys = KeySet.of(JwtKey.hs256(f"memory-{token_hex(4)}", token_bytes(32)))
     else:
         keys = load_or_create_local_key(settings.data_dir / "jwt-key.json")
-    codec = PyJwtTokenCodec(
+    return PyJwtTokenCodec(
         keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience, leeway=tokens.leeway
     )
-    secrets = SystemSecrets()
-    hasher = Argon2PasswordHasher()
+
+
+def build_access(
+    settings: Settings, engine: Engine | None, clock: Clock, ports: Ports | None = None
+) -> AccessServices:
+    """Every access use case; `ports` replaces stores, the hasher, the codec or the secrets."""
+    ports = ports or Ports()
+    tokens = TokenPolicy()
+    throttle = ThrottlePolicy()
+    stores = _stores(settings, engine, throttle.window, ports)
+    codec = ports.token_codec or _codec(settings, engine, tokens)
+    secrets = ports.secrets or SystemSecrets()
+    hasher = ports.hasher or Argon2PasswordHasher()
     auditor = Auditor(log=stores.audit, clock=clock)
     sessions = Sessions(
         codec=codec, refresh_tokens=stores.refresh_tokens, secrets=secrets, policy=tokens
     )
-    passwords = PasswordPolicy(
+    passwords = ports.passwords or PasswordPolicy(
         min_length=settings.password_min_length,
         blocklist=load_blocklist(),
         context_words=settings.password_context_words,

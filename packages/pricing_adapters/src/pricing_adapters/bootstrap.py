@@ -14,6 +14,7 @@ from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.memory import InMemoryMarketRepository
 from pricing_adapters.policy_memory import InMemoryPolicyStore
+from pricing_adapters.ports import Ports
 from pricing_adapters.prometheus_metrics import (
     PrometheusMetrics,
     build_metrics,
@@ -40,7 +41,7 @@ from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.service import PriceJob
 from pricing_core.ratelimit.service import RateLimiter
 
-__all__ = ["MEMORY_URL", "Container", "ReleaseLoader", "build_container"]
+__all__ = ["MEMORY_URL", "Container", "Ports", "ReleaseLoader", "build_container"]
 
 MEMORY_URL = "memory://"
 
@@ -106,20 +107,16 @@ def _matcher_for(market: MarketReader, source: str) -> Callable[[], TitleMatcher
     return matcher
 
 
-def build_container(
-    settings: Settings,
-    *,
-    clock: Clock | None = None,
-    policy: PricingPolicy | None = None,
-    title_matcher: TitleMatcher | None = None,
-) -> Container:
-    """Assemble every service from settings; keywords replace one piece (tests, tools).
+def build_container(settings: Settings, *, ports: Ports | None = None) -> Container:
+    """Assemble every service from settings; each field of `ports` replaces one piece.
 
-    Nothing connects here: the database is migrated and seeded by `prepare`.
+    Nothing connects here: the database is migrated and seeded by `prepare`; nothing starts
+    either: a process starts its logs, error reporting and flusher with `start_process`.
     """
-    clock = clock or SystemClock()
-    metrics = build_metrics(settings, clock)
-    timing = Timing(observer=metrics)
+    ports = ports or Ports()
+    clock = ports.clock or SystemClock()
+    metrics = ports.metrics or build_metrics(settings, clock)
+    timing = ports.timing or Timing(observer=metrics)
     engine: Engine | None = None
     timer: QueryTimer | None = None
     if settings.database_url == MEMORY_URL:
@@ -138,19 +135,23 @@ def build_container(
         reader = SqlMarketRepository(engine)
         sql_loader = SqlMarketLoader(engine, clock, reader)
         market, admin, loader = reader, sql_loader, sql_loader
+    market = ports.market or market
+    admin = ports.market_admin or admin
+    loader = ports.market_loader or loader
     metrics.track_market_data(lambda: market_import_times(market, admin))
+    title_matcher = ports.title_matcher
     matcher = (
         (lambda: title_matcher)
         if title_matcher is not None
         else _matcher_for(market, settings.title_source)
     )
-    policies: PolicyStore = (
-        InMemoryPolicyStore(initial=policy or PricingPolicy())
+    policies: PolicyStore = ports.policies or (
+        InMemoryPolicyStore(initial=ports.policy or PricingPolicy())
         if engine is None
-        else SqlPolicyStore(engine, initial=policy)
+        else SqlPolicyStore(engine, initial=ports.policy)
     )
     price_job = PriceJob(market=market)
-    access = build_access(settings, engine, clock)
+    access = build_access(settings, engine, clock, ports)
     return Container(
         settings=settings,
         clock=clock,
@@ -170,8 +171,9 @@ def build_container(
             title_matcher=matcher,
             title_source=settings.title_source,
             metrics=metrics,
+            ports=ports,
         ),
-        rate_limiter=build_rate_limiter(settings, clock, metrics),
+        rate_limiter=build_rate_limiter(settings, clock, metrics, counters=ports.counters),
         metrics=metrics,
         timing=timing,
         engine=engine,

@@ -203,15 +203,20 @@ def policy_from(settings: Settings) -> RateLimitPolicy:
 
 
 def build_rate_limiter(
-    settings: Settings, clock: Clock, metrics: Metrics | None = None
+    settings: Settings,
+    clock: Clock,
+    metrics: Metrics | None = None,
+    *,
+    counters: CounterStore | None = None,
 ) -> RateLimiter:
-    """Redis with a per-process fallback when `PRICING_REDIS_URL` is set, else memory.
+    """Redis with a per-process fallback when `PRICING_REDIS_URL` is set, else memory
+    (or `counters`, given).
 
     `metrics` hears every decision, and each degradation and recovery of the store.
     """
     local = memory_counter_store()
-    store: CounterStore = local
-    if settings.redis_url:
+    store: CounterStore = counters or local
+    if counters is None and settings.redis_url:
         shared = redis_counter_store(settings.redis_url, prefix=settings.rate_limit_prefix)
         store = FallbackCounterStore(shared, local)
     if metrics is not None:
