@@ -105,9 +105,7 @@ class _Stores:
     failures: FailureCounter
 
 
-def _stores(
-    settings: Settings, engine: Engine | None, window: timedelta, ports: Ports
-) -> _Stores:
+def _stores(settings: Settings, engine: Engine | None, window: timedelta, ports: Ports) -> _Stores:
     built = _built_stores(settings, engine, window)
     return _Stores(
         users=ports.users or built.users,

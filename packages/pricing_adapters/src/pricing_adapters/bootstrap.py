@@ -21,6 +21,7 @@ from pricing_adapters.prometheus_metrics import (
     market_import_times,
 )
 from pricing_adapters.ratelimit_store import build_rate_limiter
+from pricing_adapters.readiness import Readiness
 from pricing_adapters.requests_wiring import RequestServices, build_requests
 from pricing_adapters.settings import Settings
 from pricing_adapters.sql.engine import make_engine
@@ -76,6 +77,8 @@ class Container:
     # Every metric of the process: the port's calls (quote, rate_limit, limiter_degraded, …)
     # and the HTTP edge's; `exposition()` is what /metrics answers.
     metrics: PrometheusMetrics
+    # What GET /ready answers: each dependency checked, within about a second.
+    readiness: Readiness
     # Statement and operation figures (`pricing db stats`); `timing.timed(name)` times one.
     timing: Timing
     engine: Engine | None = None
@@ -152,6 +155,7 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
     )
     price_job = PriceJob(market=market)
     access = build_access(settings, engine, clock, ports)
+    rate_limiter = build_rate_limiter(settings, clock, metrics, counters=ports.counters)
     return Container(
         settings=settings,
         clock=clock,
@@ -173,8 +177,9 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
             metrics=metrics,
             ports=ports,
         ),
-        rate_limiter=build_rate_limiter(settings, clock, metrics, counters=ports.counters),
+        rate_limiter=rate_limiter,
         metrics=metrics,
+        readiness=Readiness(settings, engine, rate_limiter),
         timing=timing,
         engine=engine,
         query_timer=timer,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import Engine
 
-from pricing_adapters.sql.migrate import current_revision, head_revision, upgrade
+from pricing_adapters.schema import Schema, schema_of
 from pricing_api.cli.common import container, emit_json
 from pricing_api.cli.dbstats import db_stats
 
@@ -20,21 +19,21 @@ def database() -> None:
 database.add_command(db_stats)
 
 
-def _engine(ctx: click.Context) -> Engine:
-    engine = container(ctx, prepared=False).engine
-    if engine is None:
+def _schema(ctx: click.Context) -> Schema:
+    schema = schema_of(container(ctx, prepared=False))
+    if schema is None:
         raise click.UsageError("PRICING_DATABASE_URL is memory://: there is no database")
-    return engine
+    return schema
 
 
 @database.command("upgrade")
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Migrate the schema to the newest revision (commands also do this on first use)."""
-    engine = _engine(ctx)
-    ran = upgrade(engine)
+    schema = _schema(ctx)
+    ran = schema.upgrade()
     state = "upgraded to" if ran else "already at"
-    click.echo(f"{state} revision {current_revision(engine)}")
+    click.echo(f"{state} revision {schema.current()}")
 
 
 @database.command("current")
@@ -42,8 +41,8 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def db_current(ctx: click.Context, as_json: bool) -> None:
     """The schema revision of the database and the newest one this version knows."""
-    engine = _engine(ctx)
-    current, head = current_revision(engine), head_revision()
+    schema = _schema(ctx)
+    current, head = schema.current(), schema.head()
     if as_json:
         emit_json({"current": current, "head": head, "up_to_date": current == head})
         return
