@@ -7,7 +7,7 @@ fakes count what the use cases ask of them (how many hashes were verified, for i
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import attrs
@@ -33,27 +33,12 @@ from pricing_core.access.ports import AccessClaims, RevocationStore, TokenCodec
 from pricing_core.access.roles import Role
 from pricing_core.access.tokens import ThrottlePolicy
 from pricing_core.errors import InvalidToken
+from tests.gear.clock import FakeClock
 
 T0 = datetime(2026, 3, 2, 9, 0, 0, 250_000, tzinfo=UTC)
 INFO = RequestInfo(ip="203.0.113.7", user_agent="pytest", request_id="req-1")
 ADMIN_PASSWORD = "admin horse battery staple"
 USER_PASSWORD = "user horse battery staple"
-
-
-class MovingClock:
-    """A clock that stands still until a test moves it."""
-
-    def __init__(self, instant: datetime = T0) -> None:
-        self.instant = instant
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def today(self) -> date:
-        return self.instant.date()
-
-    def advance(self, **delta: float) -> None:
-        self.instant += timedelta(**delta)
 
 
 class FakeHasher:
@@ -114,8 +99,8 @@ class World:
 
     # The pieces given to build_container, typed as the fakes and stores they are.
     @property
-    def clock(self) -> MovingClock:
-        return cast(MovingClock, self.ports.clock)
+    def clock(self) -> FakeClock:
+        return cast(FakeClock, self.ports.clock)
 
     @property
     def hasher(self) -> FakeHasher:
@@ -259,7 +244,7 @@ def make_world(
         }
     )
     ports = Ports(
-        clock=MovingClock(),
+        clock=FakeClock(),
         hasher=hasher or FakeHasher(),
         token_codec=codec or FakeCodec(),
         users=InMemoryUserStore(),

@@ -15,7 +15,8 @@ from pricing_core.errors import Forbidden, InvalidRequest
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.policy_admin import ReadPolicy, UpdatePolicy
 from pricing_core.pricing.policy_json import POLICY_FIELDS, policy_as_json, policy_from_json
-from tests.unit.requests.conftest import ListAuditLog, ListPolicyStore, TickingClock
+from tests.gear.clock import FakeClock
+from tests.unit.requests.conftest import STEP, T0, ListAuditLog, ListPolicyStore
 
 ADMIN = Principal(role=Role.ADMIN, user_id="ada")
 INFO = RequestInfo(ip="192.0.2.1")
@@ -86,7 +87,7 @@ def test_a_bad_setting_is_refused_naming_its_field(change: dict[str, Any], field
 
 def _update() -> tuple[UpdatePolicy, ListPolicyStore, ListAuditLog]:
     store, log = ListPolicyStore(), ListAuditLog()
-    clock = TickingClock()
+    clock = FakeClock(T0, step=STEP)
     return (
         UpdatePolicy(policies=store, auditor=Auditor(log=log, clock=clock), clock=clock),
         store,
