@@ -17,7 +17,7 @@ import attrs
 import pytest
 from sqlalchemy import Engine, func, select
 
-from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.bootstrap import Container, Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_adapters.importers.records import CutRow, ReleaseFile
 from pricing_adapters.memory import InMemoryMarketRepository
@@ -31,31 +31,14 @@ from pricing_adapters.sql.tables import market_cuts, market_jobs, market_version
 from pricing_core.market.imports import ProblemLog
 from pricing_core.market.model import Area, Industry, Source, SourceKind
 from pricing_core.market.ports import MarketReader
-from pricing_core.ports import Clock
 from pricing_core.pricing.model import Match, PricingRequest
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.service import PriceJob
 from tests.conftest import fresh_postgres_database
+from tests.gear.clock import FakeClock
 
 # Microseconds and a non-midnight time: both must survive the round trip.
 START = datetime(2026, 1, 1, 12, 30, 15, 123456, tzinfo=UTC)
-
-
-class TickingClock(Clock):
-    """Timezone-aware UTC, one minute later at every call; remembers what it answered."""
-
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-        self.answers: list[datetime] = []
-
-    def now(self) -> datetime:
-        value = self.current
-        self.current += timedelta(minutes=1)
-        self.answers.append(value)
-        return value
-
-    def today(self) -> date:
-        return self.current.date()
 
 
 @attrs.define
@@ -65,7 +48,7 @@ class Store:
     kind: str
     reader: MarketReader
     admin: Any  # load / activate / versions / save_areas, the same on every backend
-    clock: TickingClock
+    clock: FakeClock
     engine: Engine | None = None
 
     def table_counts(self) -> dict[str, int] | None:
@@ -82,7 +65,7 @@ class Store:
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty, migrated store of each kind in turn."""
-    clock = TickingClock(START)
+    clock = FakeClock(START, step=timedelta(minutes=1))
     if request.param == "memory":
         memory = InMemoryMarketRepository(clock=clock)
         yield Store(kind="memory", reader=memory, admin=memory, clock=clock)
@@ -98,7 +81,9 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
 
 def _container(url: str, data_dir: str) -> Container:
     settings = Settings.from_env({"PRICING_DATA_DIR": data_dir, "PRICING_DATABASE_URL": url})
-    return build_container(settings, clock=FixedClock(datetime(2026, 1, 1, 12, tzinfo=UTC)))
+    return build_container(
+        settings, ports=Ports(clock=FixedClock(datetime(2026, 1, 1, 12, tzinfo=UTC)))
+    )
 
 
 @pytest.fixture(scope="session")

@@ -27,14 +27,7 @@ from pricing_core.access.ports import (
 )
 from pricing_core.access.roles import Role
 from pricing_core.errors import Conflict, EmailTaken
-
-# The Redis fixtures live with the adapter tests; importing them registers them here.
-from tests.adapters.access.conftest import (  # noqa: F401
-    redis_client,
-    redis_prefix,
-    redis_server,
-    redis_url,
-)
+from tests.gear.redis_keys import redis_client
 
 T0 = SystemClock().now().replace(microsecond=123000)  # whole ms: Redis scores are ms
 MARGIN = timedelta(seconds=61)  # past any store's grace after a revoked token's expiry

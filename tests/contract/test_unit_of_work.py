@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from pricing_adapters.access_memory import InMemoryAuditLog, InMemoryUserStore
-from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.bootstrap import Container, Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.settings import Settings
@@ -116,13 +116,14 @@ def _memory() -> Backend:
     uow = MemoryUnitOfWork()
     log = RefusingAuditLog(InMemoryAuditLog(uow=uow))
     settings = Settings.from_env({"PRICING_DATABASE_URL": "memory://"})
-    services = build_container(settings, clock=FixedClock(NOW), unit_of_work=uow, audit_log=log)
+    ports = Ports(clock=FixedClock(NOW), unit_of_work=uow, audit_log=log)
+    services = build_container(settings, ports=ports)
     return Backend("memory", services, log.refused.add, log.refused.clear, AuditRefused)
 
 
 def _sql(kind: str, url: str, data_dir: str) -> Backend:
     settings = Settings.from_env({"PRICING_DATABASE_URL": url, "PRICING_DATA_DIR": data_dir})
-    services = build_container(settings, clock=FixedClock(NOW))
+    services = build_container(settings, ports=Ports(clock=FixedClock(NOW)))
     engine = services.engine
     assert engine is not None
     upgrade(engine)

@@ -11,24 +11,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pricing_adapters.bootstrap import Container, build_container
-from pricing_adapters.clock import FixedClock
-from pricing_adapters.prepare import prepare
-from pricing_adapters.settings import Settings
+from pricing_adapters.bootstrap import Container, Ports
 from pricing_api.cli import cli
+from tests.gear.clock import FakeClock
+from tests.gear.worlds import settings_for, world
 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory) -> Container:
-    settings = Settings.from_env(
-        {
-            "PRICING_DATA_DIR": str(tmp_path_factory.mktemp("data")),
-            "PRICING_DATABASE_URL": "memory://",
-        }
-    )
-    services = build_container(settings, clock=FixedClock(datetime(2026, 1, 1, tzinfo=UTC)))
-    prepare(services)
-    return services
+    settings = settings_for(tmp_path_factory.mktemp("data"))
+    return world(settings, ports=Ports(clock=FakeClock(datetime(2026, 1, 1, tzinfo=UTC))))
 
 
 def run(services: Container, *args: str) -> tuple[int, str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from pricing_adapters.bootstrap import Container, build_container
+from pricing_adapters.bootstrap import Container, Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings
@@ -32,7 +32,7 @@ def container_for(url: str, data_dir: str, *, bundled: bool = True) -> Container
             "PRICING_BUNDLED_DATA": "true" if bundled else "false",
         }
     )
-    return build_container(settings, clock=CLOCK)
+    return build_container(settings, ports=Ports(clock=CLOCK))
 
 
 @attrs.frozen

@@ -26,7 +26,8 @@ from pricing_adapters.bootstrap import build_container
 from pricing_adapters.sql.engine import normalise_url
 from pricing_api.cli import cli
 from pricing_api.http.app import create_app
-from tests.e2e.api.conftest import AREAS, SURVEY, Api, open_api, settings_for
+from tests.e2e.api.conftest import AREAS, SURVEY, Api, open_api
+from tests.gear.worlds import settings_for
 
 pytestmark = pytest.mark.integration
 

@@ -6,18 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pricing_adapters.bootstrap import Container, build_container
-from pricing_adapters.clock import FixedClock
-from pricing_adapters.prepare import prepare
-from pricing_adapters.settings import Settings
+from pricing_adapters.bootstrap import Container, Ports
+from tests.gear.clock import FakeClock
+from tests.gear.worlds import settings_for, world
 
 
 @pytest.fixture(scope="session")
 def container(tmp_path_factory: pytest.TempPathFactory) -> Container:
-    data_dir = tmp_path_factory.mktemp("data")
-    settings = Settings.from_env(
-        {"PRICING_DATA_DIR": str(data_dir), "PRICING_DATABASE_URL": "memory://"}
-    )
-    services = build_container(settings, clock=FixedClock(datetime(2026, 1, 1, 12, tzinfo=UTC)))
-    prepare(services)
-    return services
+    settings = settings_for(tmp_path_factory.mktemp("data"))
+    return world(settings, ports=Ports(clock=FakeClock(datetime(2026, 1, 1, 12, tzinfo=UTC))))

@@ -18,7 +18,7 @@ from pricing_adapters.redis_revocations import RedisCachedRevocationStore
 from pricing_adapters.sql.access import REVOCATION_MARGIN, SqlRevocationStore
 from pricing_adapters.sql.tables import revoked_tokens
 from pricing_core.errors import CounterStoreUnavailable, RevocationUnavailable
-from tests.adapters.access.conftest import DEAD_REDIS_URL, redis_client
+from tests.gear.redis_keys import DEAD_REDIS_URL, redis_client
 
 DEAD_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:1/test?connect_timeout=2"
 

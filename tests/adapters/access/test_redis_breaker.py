@@ -16,8 +16,8 @@ from pricing_adapters.redis_failures import RedisFailureCounter
 from pricing_adapters.redis_revocations import RedisCachedRevocationStore
 from pricing_adapters.sql.sessions import SqlRevocationStore
 from pricing_core.errors import CounterStoreUnavailable
-from tests.adapters.access.conftest import DEAD_REDIS_URL, redis_client
 from tests.adapters.access.test_redis import now
+from tests.gear.redis_keys import DEAD_REDIS_URL, redis_client
 
 
 class Ticks:

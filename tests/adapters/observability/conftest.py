@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,12 +55,3 @@ def run_promtool(promtool: str, *args: str, stdin: bytes | None = None, cwd: Any
     output = (done.stdout + done.stderr).decode()
     assert done.returncode == 0, output
     return output
-
-
-@pytest.fixture
-def pg_engine(postgres_url: str) -> Iterator[Any]:
-    from pricing_adapters.sql.engine import make_engine
-
-    engine = make_engine(postgres_url)
-    yield engine
-    engine.dispose()

@@ -25,12 +25,8 @@ from pricing_adapters.logging_setup import configure_logging, current_request_id
 from pricing_adapters.prometheus_metrics import PrometheusMetrics
 from pricing_adapters.sentry import init_sentry
 from pricing_adapters.settings import Settings
-from tests.adapters.access.conftest import (  # noqa: F401 - fixtures
-    redis_client,
-    redis_server,
-    redis_url,
-)
 from tests.adapters.observability.conftest import value
+from tests.gear.redis_keys import redis_client
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +37,7 @@ log = logging.getLogger("tests.jobs")
 
 
 @pytest.fixture
-def broker(redis_url: str) -> Iterator[RedisBroker]:  # noqa: F811 - the imported fixture
+def broker(redis_url: str) -> Iterator[RedisBroker]:
     """A broker in a Redis namespace of this test's own, deleted afterwards."""
     namespace = f"pricing-test-jobs-{uuid.uuid4().hex[:12]}"
     broker = RedisBroker(url=redis_url, namespace=namespace)  # type: ignore[no-untyped-call]  # untyped upstream

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
-from pricing_adapters.bootstrap import build_container
+from pricing_adapters.bootstrap import Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_adapters.prepare import prepare
 from pricing_adapters.prometheus_metrics import PrometheusMetrics, market_import_times
@@ -125,7 +125,7 @@ def test_the_active_version_s_import_time_comes_through_the_ports(tmp_path: Path
     settings = Settings.from_env(
         {"PRICING_DATA_DIR": str(tmp_path), "PRICING_DATABASE_URL": "memory://"}
     )
-    container = build_container(settings, clock=FixedClock(NOW))
+    container = build_container(settings, ports=Ports(clock=FixedClock(NOW)))
     prepare(container)
     assert market_import_times(container.market, container.market_admin) == {"oews-2025": NOW}
     assert (

@@ -10,20 +10,12 @@ import pytest
 from sqlalchemy import text
 
 from pricing_adapters.prometheus_metrics import PrometheusMetrics
-from pricing_adapters.sql import timing
-from pricing_adapters.sql.timing import (
-    RESERVOIR,
-    QueryStats,
-    QueryTimer,
-    load_stats,
-    merge,
-    normalise,
-    shape_id,
-    timed,
-)
+from pricing_adapters.sql.timer import QueryTimer
+from pricing_adapters.timing import QueryStats, Timing, load_stats, merge, normalise, shape_id
+from pricing_adapters.timing.stats import OTHER, RESERVOIR
 from tests.adapters.observability.conftest import value
 
-TIMING_LOG = "pricing_adapters.sql.timing"
+TIMING_LOG = "pricing_adapters.sql.explain"
 
 
 @pytest.mark.parametrize(
@@ -69,7 +61,7 @@ def test_figures_stay_bounded_however_many_runs_and_shapes() -> None:
     assert len(snapshot) == 3 + 1  # three shapes, then `other`
     assert all(len(entry["samples"]) <= RESERVOIR for entry in snapshot.values())
     rows = {row.id: row for row in stats.rows()}
-    assert rows[timing.OTHER].count == 2  # past the third shape, new shapes share one entry
+    assert rows[OTHER].count == 2  # past the third shape, new shapes share one entry
     busiest = rows[shape_id("SELECT a FROM t WHERE b = ?")]
     assert busiest.count == 5000
     assert busiest.max == pytest.approx(0.099)
@@ -89,20 +81,17 @@ def test_merged_processes_weigh_their_samples_by_their_counts() -> None:
 
 
 def test_timed_records_blocks_and_calls(metrics: PrometheusMetrics) -> None:
-    timing._observer[:] = [metrics]
-    try:
+    timing = Timing(observer=metrics)
 
-        @timed("price-one")
-        def price(x: int) -> int:
-            return x * 2
+    @timing.timed("price-one")
+    def price(x: int) -> int:
+        return x * 2
 
-        assert price(21) == 42
-        with timed("price-one"):
-            pass
-    finally:
-        timing._observer.clear()
-    row = next(r for r in timing.OPERATIONS.rows() if r.shape == "price-one")
-    assert row.count >= 2
+    assert price(21) == 42
+    with timing.timed("price-one"):
+        pass
+    [row] = timing.operations.rows()
+    assert (row.shape, row.count) == ("price-one", 2)
     count = value(metrics.exposition(), "operation_duration_seconds_count", name="price-one")
     assert count == 2
 

@@ -16,8 +16,8 @@ from pricing_adapters.ratelimit_store import (
 )
 from pricing_core.errors import CounterStoreUnavailable
 from pricing_core.ratelimit.model import Usage
-from tests.adapters.ratelimit.conftest import DEAD_REDIS_URL
-from tests.adapters.ratelimit.private_redis import PrivateRedis
+from tests.gear.private_redis import PrivateRedis
+from tests.gear.redis_keys import DEAD_REDIS_URL
 
 LOGGER = "pricing_adapters.redis"
 

@@ -25,7 +25,7 @@ from pricing_core.errors import CounterStoreUnavailable
 from pricing_core.ratelimit.model import Caller
 from pricing_core.ratelimit.policy import RateLimitPolicy
 from pricing_core.ratelimit.service import RateLimiter
-from tests.adapters.ratelimit.conftest import DEAD_REDIS_URL
+from tests.gear.redis_keys import DEAD_REDIS_URL
 
 StoreFactory = Callable[[], LimitsCounterStore]
 
@@ -37,7 +37,7 @@ def make_store(request: pytest.FixtureRequest) -> StoreFactory:
     if request.param == "memory":
         store = memory_counter_store()
         return lambda: store
-    url: str = request.getfixturevalue("shared_redis")
+    url: str = request.getfixturevalue("redis_url")
     prefix: str = request.getfixturevalue("prefix")
     return lambda: redis_counter_store(url, prefix=prefix)
 
@@ -75,13 +75,11 @@ def test_eight_threads_let_exactly_the_limit_through(make_store: StoreFactory) -
     assert allowed == 10
 
 
-def test_four_processes_of_eight_threads_share_one_redis_count(
-    shared_redis: str, prefix: str
-) -> None:
+def test_four_processes_of_eight_threads_share_one_redis_count(redis_url: str, prefix: str) -> None:
     """Checklist 21 at the limiter: 4 processes × 8 threads × 5 checks, limit 10 per minute."""
     user = uuid.uuid4().hex
     script = Path(__file__).with_name("hammer.py")
-    command = [sys.executable, str(script), shared_redis, prefix, user]
+    command = [sys.executable, str(script), redis_url, prefix, user]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(4)]
     results = [json.loads(run.communicate(timeout=120)[0]) for run in runs]
     assert all(run.returncode == 0 for run in runs)
@@ -91,14 +89,14 @@ def test_four_processes_of_eight_threads_share_one_redis_count(
     assert flat.count(False) == 150
 
 
-def test_keys_carry_the_prefix_and_no_email(shared_redis: str, prefix: str) -> None:
+def test_keys_carry_the_prefix_and_no_email(redis_url: str, prefix: str) -> None:
     limiter = RateLimiter(
         policy=RateLimitPolicy(),
-        store=redis_counter_store(shared_redis, prefix=prefix),
+        store=redis_counter_store(redis_url, prefix=prefix),
         clock=SystemClock(),
     )
     limiter.check(Caller(ip="10.0.0.7", path="/api/v1/auth/login", account="email:ann@x.io"))
-    client = redis.Redis.from_url(shared_redis)
+    client = redis.Redis.from_url(redis_url)
     keys = [k.decode() for k in client.scan_iter(match=f"{prefix}*")]
     client.close()
     assert len(keys) == 3  # perip, auth-ip, auth-account

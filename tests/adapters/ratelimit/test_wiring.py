@@ -16,7 +16,7 @@ from pricing_adapters.ratelimit_store import (
 )
 from pricing_adapters.settings import Settings, SettingsError
 from pricing_core.access.roles import Role
-from tests.adapters.ratelimit.conftest import DEAD_REDIS_URL
+from tests.gear.redis_keys import DEAD_REDIS_URL
 
 
 def settings(tmp_path: Path, **env: str) -> Settings:

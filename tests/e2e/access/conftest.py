@@ -13,7 +13,7 @@ import json
 import uuid
 from base64 import urlsafe_b64encode
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +25,16 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from pricing_adapters.argon2_hasher import Argon2PasswordHasher
-from pricing_adapters.bootstrap import Container, build_container
-from pricing_adapters.prepare import prepare
+from pricing_adapters.bootstrap import Container, Ports
 from pricing_adapters.settings import Settings
 from pricing_api.http.app import create_app
 from pricing_core.access.model import AuditEvent, AuditQuery, User
 from pricing_core.access.roles import Role
+from tests.gear.clock import FakeClock
+from tests.gear.worlds import open_world
 
 T0 = datetime(2026, 3, 2, 9, 0, 0, 250_000, tzinfo=UTC)
 PASSWORD = "correct horse battery staple 42"
-DEAD_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 ISSUER, AUDIENCE = "job-pricing", "job-pricing-api"
 
 # A key set the tests know, so they can forge tokens: an HS256 signing key and an EdDSA key.
@@ -69,22 +69,6 @@ DEFAULT_KEYS = key_set(
 )
 
 
-class MovingClock:
-    """A clock that stands still until a test moves it."""
-
-    def __init__(self, instant: datetime = T0) -> None:
-        self.instant = instant
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def today(self) -> date:
-        return self.instant.date()
-
-    def advance(self, **delta: float) -> None:
-        self.instant += timedelta(**delta)
-
-
 @pytest.fixture(scope="session")
 def password_hash() -> str:
     """PASSWORD hashed once with the product's hasher (real parameters)."""
@@ -98,7 +82,7 @@ class Api:
     container: Container
     client: TestClient[Litestar]
     password_hash: str
-    clock: MovingClock | None = None
+    clock: FakeClock | None = None
 
     @property
     def app(self) -> Litestar:
@@ -166,17 +150,15 @@ def settings_for(data_dir: Path, database_url: str = "memory://", **env: str) ->
 def open_api(
     settings: Settings,
     password_hash: str,
-    clock: MovingClock | None = None,
+    clock: FakeClock | None = None,
     *,
     migrate: bool = True,
 ) -> Iterator[Api]:
-    container = build_container(settings, clock=clock)
-    if migrate:
-        prepare(container)
-    with TestClient(create_app(container)) as client:
+    with (
+        open_world(settings, ports=Ports(clock=clock), prepared=migrate) as container,
+        TestClient(create_app(container)) as client,
+    ):
         yield Api(container=container, client=client, password_hash=password_hash, clock=clock)
-    if container.engine is not None:
-        container.engine.dispose()
 
 
 class ApiFactory:
@@ -190,7 +172,7 @@ class ApiFactory:
     def __call__(
         self,
         database_url: str = "memory://",
-        clock: MovingClock | None = None,
+        clock: FakeClock | None = None,
         *,
         migrate: bool = True,
         **env: str,
@@ -230,41 +212,16 @@ def api(make_module_api: ApiFactory) -> Api:
     """The app on memory stores, shared by a module's tests (building one costs about half a
     second), with a clock that moves only when a test says. Tests make their own accounts and
     filter what they read by them; `fresh_api` is for tests that count app-wide state."""
-    return make_module_api(clock=MovingClock())
+    return make_module_api(clock=FakeClock())
 
 
 @pytest.fixture
 def fresh_api(make_api: ApiFactory) -> Api:
     """The app on memory stores, of this test's own."""
-    return make_api(clock=MovingClock())
+    return make_api(clock=FakeClock())
 
 
 @pytest.fixture(scope="module")
-def pg_database(postgres_server: str) -> Iterator[str]:
-    """An empty PostgreSQL database for a module's tests."""
-    from tests.conftest import fresh_postgres_database
-
-    yield from fresh_postgres_database(postgres_server)
-
-
-@pytest.fixture(scope="module")
-def pg_api(make_module_api: ApiFactory, pg_database: str, redis_server: str) -> Api:
+def pg_api(make_module_api: ApiFactory, pg_database: str, redis_url: str) -> Api:
     """The app on PostgreSQL and the real Redis (system clock), shared by a module's tests."""
-    return make_module_api(database_url=pg_database, PRICING_REDIS_URL=redis_server)
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> str:
-    import os
-
-    import redis
-
-    url = os.environ.get("PRICING_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"  # noqa: TID251
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"no Redis at {url} ({error.__class__.__name__})")
-    finally:
-        client.close()
-    return url
+    return make_module_api(database_url=pg_database, PRICING_REDIS_URL=redis_url)

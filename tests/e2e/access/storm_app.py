@@ -12,6 +12,7 @@ from litestar import Litestar
 from pricing_adapters.bootstrap import build_container
 from pricing_adapters.settings import Settings
 from pricing_api.http.app import create_app
+from pricing_api.http.observability import start_api_process
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Role
@@ -24,4 +25,5 @@ def build() -> Litestar:
     container = build_container(Settings.from_env())
     system = Principal(role=Role.ADMIN, user_id="system:storm-test")
     container.access.create_user(system, STORM_EMAIL, "VIEWER", "", STORM_PASSWORD, RequestInfo())
+    start_api_process(container)
     return create_app(container)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.roles import Role
-from tests.e2e.access.conftest import PASSWORD, Api, ApiFactory, MovingClock, bearer
+from tests.e2e.access.conftest import PASSWORD, Api, ApiFactory, bearer
+from tests.gear.clock import FakeClock
 
 KEYS = "/api/v1/auth/api-keys"
 
@@ -75,7 +76,7 @@ def test_registration_is_off_by_default(api: Api) -> None:
 
 def test_registration_can_be_limited_to_domains(make_api: ApiFactory) -> None:
     api = make_api(
-        clock=MovingClock(),
+        clock=FakeClock(),
         PRICING_REGISTRATION_ENABLED="true",
         PRICING_REGISTRATION_DOMAINS="example.com",
     )

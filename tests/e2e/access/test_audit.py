@@ -12,7 +12,8 @@ import pytest
 
 from pricing_core.access.model import AuditEvent
 from pricing_core.access.roles import Role
-from tests.e2e.access.conftest import PASSWORD, Api, ApiFactory, MovingClock, bearer
+from tests.e2e.access.conftest import PASSWORD, Api, ApiFactory, bearer
+from tests.gear.clock import FakeClock
 
 AUDIT = "/api/v1/audit-logs"
 NEW_PASSWORD = "a different long passphrase"
@@ -23,14 +24,14 @@ CRLF_EMAIL = "mallory@example.com\r\n2026-03-02 INFO admin@example.com logged in
 @pytest.fixture(scope="module")
 def busy(make_module_api: ApiFactory) -> tuple[Api, list[str]]:
     """An app after a day's worth of auth traffic, and every secret that went through it."""
-    api = make_module_api(clock=MovingClock(), PRICING_REGISTRATION_ENABLED="true")
+    api = make_module_api(clock=FakeClock(), PRICING_REGISTRATION_ENABLED="true")
     return api, traffic(api)
 
 
 @pytest.fixture
 def fresh_busy(make_api: ApiFactory) -> tuple[Api, list[str]]:
     """The same, of this test's own: for counting everything in the log."""
-    api = make_api(clock=MovingClock(), PRICING_REGISTRATION_ENABLED="true")
+    api = make_api(clock=FakeClock(), PRICING_REGISTRATION_ENABLED="true")
     return api, traffic(api)
 
 

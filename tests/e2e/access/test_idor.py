@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from pricing_core.access.roles import Role
-from tests.e2e.access.conftest import Api, MovingClock, bearer
+from tests.e2e.access.conftest import Api, bearer
+from tests.gear.clock import FakeClock
 
 USERS = "/api/v1/auth/users"
 
@@ -84,7 +85,7 @@ def test_profile_update_changes_the_name_only(api: Api) -> None:
 
 
 def test_registration_cannot_choose_a_role(make_api: Any) -> None:
-    api: Api = make_api(clock=MovingClock(), PRICING_REGISTRATION_ENABLED="true")
+    api: Api = make_api(clock=FakeClock(), PRICING_REGISTRATION_ENABLED="true")
     response = api.client.post(
         "/api/v1/auth/register",
         json={

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.access.conftest import PASSWORD, Api, MovingClock
+from tests.e2e.access.conftest import PASSWORD, Api
+from tests.gear.clock import FakeClock
 
 LOGIN = "/api/v1/auth/login"
 
@@ -76,7 +77,7 @@ def test_failures_for_one_account_are_throttled_and_other_accounts_are_not(
     make_api: Any,
 ) -> None:
     # With the deployed request rate limits on: they must not get in the way of this.
-    api: Api = make_api(clock=MovingClock(), PRICING_RATE_LIMIT_ENABLED="true")
+    api: Api = make_api(clock=FakeClock(), PRICING_RATE_LIMIT_ENABLED="true")
     victim, bystander = api.add_user(), api.add_user()
     for _ in range(5):
         assert attempt(api, victim.email, WRONG)[0] == 401

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from pricing_adapters.argon2_hasher import Argon2PasswordHasher
-from tests.e2e.access.conftest import PASSWORD, Api, ApiFactory, MovingClock, bearer
+from tests.e2e.access.conftest import PASSWORD, Api, ApiFactory, bearer
+from tests.gear.clock import FakeClock
 
 REGISTER = "/api/v1/auth/register"
 CHANGE = "/api/v1/auth/me/change-password"
@@ -37,7 +38,7 @@ REJECTED = {
 def open_app(make_module_api: ApiFactory) -> Api:
     """Self-registration on, and the company's and product's names as context words."""
     return make_module_api(
-        clock=MovingClock(),
+        clock=FakeClock(),
         PRICING_REGISTRATION_ENABLED="true",
         PRICING_PASSWORD_CONTEXT_WORDS=f"{COMPANY},payroll",
     )

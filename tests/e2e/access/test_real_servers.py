@@ -15,7 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from pricing_api.http.app import create_app
-from tests.e2e.access.conftest import DEAD_REDIS_URL, Api, bearer
+from tests.e2e.access.conftest import Api, bearer
+from tests.gear.redis_keys import DEAD_REDIS_URL
 
 pytestmark = pytest.mark.integration
 

@@ -23,9 +23,7 @@ from click.testing import CliRunner
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from pricing_adapters.bootstrap import Container, build_container
-from pricing_adapters.clock import FixedClock
-from pricing_adapters.prepare import prepare
+from pricing_adapters.bootstrap import Container, Ports
 from pricing_adapters.settings import Settings
 from pricing_api.cli import cli
 from pricing_api.http.app import create_app
@@ -33,6 +31,8 @@ from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import AuditEvent, AuditQuery, Principal
 from pricing_core.access.roles import Role
 from pricing_core.market.model import Area
+from tests.gear.clock import FakeClock
+from tests.gear.worlds import open_world, settings_for
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple 42"
@@ -103,12 +103,6 @@ class Api:
         return list(found)
 
 
-def settings_for(data_dir: Path, database_url: str = "memory://", **env: str) -> Settings:
-    return Settings.from_env(
-        {"PRICING_DATA_DIR": str(data_dir), "PRICING_DATABASE_URL": database_url, **env}
-    )
-
-
 def sign_in_each_role(container: Container) -> dict[Role, str]:
     """One account per role, made and logged in through the access use cases."""
     tokens = {}
@@ -120,15 +114,12 @@ def sign_in_each_role(container: Container) -> dict[Role, str]:
 
 
 def open_api(settings: Settings, *, areas: tuple[Area, ...] = ()) -> Iterator[Api]:
-    container = build_container(settings, clock=FixedClock(T0))
-    prepare(container)
-    if areas:
-        container.market_loader.save_areas(areas)
-    tokens = sign_in_each_role(container)
-    with TestClient(create_app(container)) as client:
-        yield Api(container=container, client=client, tokens=tokens)
-    if container.engine is not None:
-        container.engine.dispose()
+    with open_world(settings, ports=Ports(clock=FakeClock(T0))) as container:
+        if areas:
+            container.market_loader.save_areas(areas)
+        tokens = sign_in_each_role(container)
+        with TestClient(create_app(container)) as client:
+            yield Api(container=container, client=client, tokens=tokens)
 
 
 @pytest.fixture(scope="package")
@@ -148,21 +139,3 @@ def sql_api(tmp_path: Path, database_url: str) -> Iterator[Api]:
     """The app on SQLite, then on PostgreSQL: no shipped extract, three areas."""
     settings = settings_for(tmp_path, database_url, PRICING_BUNDLED_DATA="false")
     yield from open_api(settings, areas=AREAS)
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    """The real Redis of PRICING_TEST_REDIS_URL (fails when it does not answer)."""
-    import os
-
-    import redis
-
-    url = os.environ.get("PRICING_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"  # noqa: TID251
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(f"no Redis at {url} ({error.__class__.__name__})")
-    finally:
-        client.close()
-    return url

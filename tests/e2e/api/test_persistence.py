@@ -8,11 +8,12 @@ from pathlib import Path
 
 from litestar.testing import TestClient
 
-from pricing_adapters.bootstrap import build_container
+from pricing_adapters.bootstrap import Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_api.http.app import create_app
 from pricing_core.access.roles import Role
-from tests.e2e.api.conftest import SURVEY, T0, Api, settings_for
+from tests.e2e.api.conftest import SURVEY, T0, Api
+from tests.gear.worlds import settings_for
 
 QUOTE = {
     "matches": [{"source": "mercer-2025", "job_code": "ENG-SWE-P3"}],
@@ -45,7 +46,7 @@ def test_imports_and_activation_last(sql_api: Api, database_url: str, tmp_path: 
 
     # Another app on the same database (and key): what was stored is what it serves.
     settings = settings_for(tmp_path, database_url, PRICING_BUNDLED_DATA="false")
-    other = build_container(settings, clock=FixedClock(T0))
+    other = build_container(settings, ports=Ports(clock=FixedClock(T0)))
     with TestClient(create_app(other)) as client:
         headers = {"Authorization": f"Bearer {api.tokens[Role.VIEWER]}"}
         sources = client.get("/api/v1/market/sources", headers=headers)

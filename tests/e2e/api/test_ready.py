@@ -21,7 +21,7 @@ from litestar.testing import TestClient
 from pricing_adapters.bootstrap import build_container
 from pricing_adapters.prepare import prepare
 from pricing_api.http.app import create_app
-from tests.e2e.api.conftest import settings_for
+from tests.gear.worlds import settings_for
 
 SECRET = "s3cr3t-pa55word"
 REFUSED_REDIS = "redis://127.0.0.1:1/0"

@@ -33,13 +33,14 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from pricing_adapters.bootstrap import build_container
+from pricing_adapters.bootstrap import Ports, build_container
 from pricing_adapters.clock import FixedClock
 from pricing_adapters.prepare import prepare
 from pricing_api.http.app import create_app
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.roles import Role
-from tests.e2e.api.conftest import PASSWORD, SYSTEM, T0, settings_for, sign_in_each_role
+from tests.e2e.api.conftest import PASSWORD, SYSTEM, T0, sign_in_each_role
+from tests.gear.worlds import settings_for
 
 CHECKS = [
     not_a_server_error,
@@ -63,7 +64,7 @@ enabled = false
 UNLIMITED = ",".join(f"{who}=unlimited" for who in (*Role, "anonymous", "auth"))
 DATA_DIR = Path(tempfile.mkdtemp(prefix="pricing-schemathesis-"))
 CONTAINER = build_container(
-    settings_for(DATA_DIR, PRICING_RATE_LIMITS=UNLIMITED), clock=FixedClock(T0)
+    settings_for(DATA_DIR, PRICING_RATE_LIMITS=UNLIMITED), ports=Ports(clock=FixedClock(T0))
 )
 APP = create_app(CONTAINER)
 schema = schemathesis.openapi.from_asgi(
@@ -182,7 +183,7 @@ def test_every_public_route_declares_that_it_needs_no_credentials() -> None:
 def test_a_rate_limited_login_answers_a_documented_content_type(tmp_path: Path) -> None:
     """Login documents one 429 for its failure throttle and the rate limit: both fit it."""
     settings = settings_for(tmp_path, PRICING_BUNDLED_DATA="false")
-    app = create_app(build_container(settings, clock=FixedClock(T0)))
+    app = create_app(build_container(settings, ports=Ports(clock=FixedClock(T0))))
     login = schemathesis.openapi.from_asgi("/schema/openapi.json", app)["/api/v1/auth/login"]
     responses = []
     for n in range(12):  # past the per-address quota of login attempts

@@ -20,15 +20,17 @@ from sentry_sdk.envelope import Envelope
 from sentry_sdk.integrations.litestar import LitestarIntegration
 from sentry_sdk.transport import Transport
 
-from pricing_adapters.bootstrap import Container, build_container
-from pricing_adapters.prepare import prepare
-from pricing_adapters.sentry import init_sentry
+from pricing_adapters.bootstrap import Container
+from pricing_adapters.process import start_process
 from pricing_adapters.settings import Settings
 from pricing_api.http.app import create_app
+from pricing_api.http.observability import start_api_process
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Role
 from tests.adapters.observability.conftest import promtool  # noqa: F401 - a fixture
+from tests.gear.worlds import settings_for as gear_settings
+from tests.gear.worlds import world
 
 PASSWORD = "correct horse battery staple 42"
 ADMIN_EMAIL = "admin@example.com"
@@ -66,16 +68,12 @@ METRICS_TOKEN = "test-metrics-token-0123456789"
 
 
 def settings_for(data_dir: Path, **env: str) -> Settings:
-    return Settings.from_env(
-        {
-            "PRICING_DATA_DIR": str(data_dir),
-            "PRICING_DATABASE_URL": "memory://",
-            "PRICING_BUNDLED_DATA": "false",
-            "PRICING_LOG_FORMAT": "json",
-            "PRICING_METRICS_TOKEN": METRICS_TOKEN,
-            **env,
-        }
-    )
+    defaults = {
+        "PRICING_BUNDLED_DATA": "false",
+        "PRICING_LOG_FORMAT": "json",
+        "PRICING_METRICS_TOKEN": METRICS_TOKEN,
+    }
+    return gear_settings(data_dir, **{**defaults, **env})
 
 
 def scraper() -> dict[str, str]:
@@ -105,8 +103,7 @@ def open_observed(
     adjust: Callable[[Container], Container] = lambda c: c,
 ) -> Iterator[Observed]:
     """The app over `settings` (and `extra` routes), on the container `adjust` returns."""
-    container = build_container(settings)
-    prepare(container)
+    container = world(settings)
     user, _ = container.access.create_user(
         SYSTEM, ADMIN_EMAIL, Role.ADMIN, "Ada", PASSWORD, RequestInfo()
     )
@@ -114,10 +111,12 @@ def open_observed(
     container = adjust(container)
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    process = start_api_process(container)  # as a serving process: logs configured
     try:
         with TestClient(create_app(container, extra=extra)) as client:
             yield Observed(container, client, user.id, token)
     finally:
+        process.stop()
         root.handlers[:] = handlers
         root.setLevel(level)
 
@@ -129,12 +128,16 @@ def observed(tmp_path: Path) -> Iterator[Observed]:
 
 @pytest.fixture
 def capture_sentry(tmp_path: Path) -> Iterator[CaptureTransport]:
-    """Sentry initialised as the app does it, its envelopes kept in memory."""
+    """Sentry initialised as an API process does it, its envelopes kept in memory."""
     transport = CaptureTransport()
     settings = settings_for(tmp_path, PRICING_SENTRY_DSN="https://public@sentry.invalid/1")
-    assert init_sentry(
-        settings, release="test", integrations=[LitestarIntegration()], transport=transport
-    )
+    assert start_process(
+        settings,
+        logs=False,
+        release="test",
+        integrations=[LitestarIntegration()],
+        transport=transport,
+    ).reporting
     try:
         yield transport
     finally:

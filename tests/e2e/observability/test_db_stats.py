@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from pricing_adapters.bootstrap import Container, build_container
 from pricing_adapters.settings import Settings
-from pricing_adapters.sql.timing import save_stats, shape_id
+from pricing_adapters.timing import save_stats, shape_id
 from pricing_api.cli import cli
 
 PROBE = "SELECT pg_sleep(0.15) AS db_stats_probe"
@@ -48,7 +48,8 @@ def test_the_slow_statement_is_listed_with_its_figures(services: Container) -> N
     with services.engine.connect() as conn:
         conn.execute(text(PROBE))
     assert services.settings.query_stats_dir is not None
-    save_stats(services.settings.query_stats_dir)  # what a serving process does every 10 s
+    # What a serving process does every 10 s:
+    save_stats(services.timing, services.settings.query_stats_dir)
 
     code, output = run(services, "--json")
     assert code == 0
@@ -90,7 +91,7 @@ def test_a_priced_quote_is_a_timed_operation(services: Container) -> None:
     )
     stats_dir = services.settings.query_stats_dir
     assert stats_dir is not None
-    save_stats(stats_dir)
+    save_stats(services.timing, stats_dir)
     _, output = run(services, "--json")
     names = {row["shape"]: row["count"] for row in json.loads(output)["operations"]}
     assert names.get("price_quote", 0) >= 1

@@ -18,9 +18,9 @@ import sentry_sdk
 from litestar import get
 
 from pricing_adapters.access_memory import InMemoryRefreshTokenStore, InMemoryUserStore
-from pricing_adapters.bootstrap import Container
+from pricing_adapters.bootstrap import Container, build_container
 from pricing_adapters.sentry import scrub_event
-from pricing_api.http.observability import start_error_reporting
+from pricing_api.http.observability import start_api_process
 from pricing_api.http.security import AUTHENTICATED
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal
@@ -196,7 +196,7 @@ def test_the_app_reports_through_litestar_sqlalchemy_redis_and_logging(tmp_path:
         PRICING_SENTRY_DSN="https://public@sentry.invalid/1",
         PRICING_ENVIRONMENT="production",
     )
-    assert start_error_reporting(settings)  # what create_app calls
+    assert start_api_process(build_container(settings)).reporting  # what a server calls
     try:
         client = sentry_sdk.get_client()
         assert {"litestar", "sqlalchemy", "redis", "logging"} <= set(client.integrations)

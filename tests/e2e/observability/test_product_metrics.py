@@ -17,7 +17,6 @@ from pricing_api.cli import cli
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.roles import Role
 from tests.adapters.observability.conftest import samples, value
-from tests.adapters.ratelimit.private_redis import PrivateRedis
 from tests.e2e.api.conftest import AREAS, SURVEY
 from tests.e2e.observability.conftest import (
     PASSWORD,
@@ -26,6 +25,7 @@ from tests.e2e.observability.conftest import (
     open_observed,
     settings_for,
 )
+from tests.gear.private_redis import PrivateRedis
 
 ME = "/api/v1/auth/me"
 QUOTE = "/api/v1/pricing/quote"

@@ -29,7 +29,7 @@ from pricing_api.http.security import PUBLIC
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal, User
 from pricing_core.access.roles import Role
-from tests.adapters.ratelimit.private_redis import free_port
+from tests.gear.private_redis import free_port
 
 PASSWORD = "correct horse battery staple 42"
 SYSTEM = Principal(role=Role.ADMIN, user_id="system:test")

@@ -23,8 +23,8 @@ ENV = {"PRICING_RATE_LIMITS": "VIEWER=5,anonymous=3", "PRICING_RATE_LIMIT_WINDOW
 
 
 @pytest.fixture
-def api(make_api: MakeApi, shared_redis: str) -> Api:
-    return make_api(PRICING_REDIS_URL=shared_redis, **ENV)
+def api(make_api: MakeApi, redis_url: str) -> Api:
+    return make_api(PRICING_REDIS_URL=redis_url, **ENV)
 
 
 def test_2xx_carry_the_fields_with_r_counting_down(api: Api) -> None:

@@ -11,9 +11,9 @@ from unittest.mock import ANY
 import pytest
 
 from pricing_core.access.roles import Role
-from tests.adapters.ratelimit.private_redis import PrivateRedis
 from tests.e2e.ratelimit.conftest import MakeApi
 from tests.e2e.ratelimit.gear import ME, Api
+from tests.gear.private_redis import PrivateRedis
 
 LOGIN = "/api/v1/auth/login"
 

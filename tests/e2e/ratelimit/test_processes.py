@@ -28,12 +28,12 @@ REGISTER = "/api/v1/auth/register"  # public: anonymous requests
 
 
 def test_two_api_processes_let_exactly_the_limit_through(
-    tmp_path: Path, postgres_url: str, shared_redis: str, password_hash: str
+    tmp_path: Path, postgres_url: str, redis_url: str, password_hash: str
 ) -> None:
     env = environment(
         tmp_path,
         PRICING_DATABASE_URL=postgres_url,
-        PRICING_REDIS_URL=shared_redis,
+        PRICING_REDIS_URL=redis_url,
         PRICING_RATE_LIMITS="VIEWER=10",
         PRICING_RATE_LIMIT_WINDOW="60",
     )

@@ -19,7 +19,7 @@ ENV = {
 def api(request: pytest.FixtureRequest, make_api: MakeApi) -> Api:
     """The app counting in memory, and counting in the real Redis."""
     if request.param == "redis":
-        return make_api(PRICING_REDIS_URL=request.getfixturevalue("shared_redis"), **ENV)
+        return make_api(PRICING_REDIS_URL=request.getfixturevalue("redis_url"), **ENV)
     return make_api(**ENV)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from pricing_adapters.bootstrap import Container, build_container
-from pricing_adapters.prepare import prepare
+from pricing_adapters.bootstrap import Container, Ports
 from pricing_adapters.settings import Settings
 from pricing_api.http.app import create_app
 from pricing_core.access.audit import RequestInfo
@@ -29,6 +28,8 @@ from pricing_core.access.roles import Role
 from pricing_core.matching.model import Occupation
 from pricing_core.matching.service import TitleMatcher
 from tests.contract.conftest import JOBS, NAME, release, rows
+from tests.gear.clock import FakeClock
+from tests.gear.worlds import open_world
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple 42"
@@ -44,20 +45,6 @@ BODY: dict[str, Any] = {
 }
 # Someone who may make the first accounts; never a user, never logged in.
 FOUNDER = Principal(role=Role.ADMIN, user_id="founder")
-
-
-class SteppingClock:
-    """Moves one second at every reading, so every change has its own time."""
-
-    def __init__(self, instant: datetime = T0) -> None:
-        self.instant = instant
-
-    def now(self) -> datetime:
-        self.instant += timedelta(seconds=1)
-        return self.instant
-
-    def today(self) -> date:
-        return self.instant.date()
 
 
 @attrs.define
@@ -102,14 +89,15 @@ def settings_for(data_dir: Path, url: str) -> Settings:
 
 
 def open_api(settings: Settings, title_matcher: TitleMatcher | None = None) -> Iterator[Api]:
-    container = build_container(settings, clock=SteppingClock(), title_matcher=title_matcher)
-    prepare(container)
-    with TestClient(create_app(container)) as client:
+    clock = FakeClock(T0, step=timedelta(seconds=1))  # every change has a time of its own
+    ports = Ports(clock=clock, title_matcher=title_matcher)
+    with (
+        open_world(settings, ports=ports) as container,
+        TestClient(create_app(container)) as client,
+    ):
         api = Api(container=container, client=client)
         api.load_market("v1")
         yield api
-    if container.engine is not None:
-        container.engine.dispose()
 
 
 @pytest.fixture

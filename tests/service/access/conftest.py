@@ -7,7 +7,8 @@ fakes count what the use cases ask of them (how many hashes were verified, for i
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import attrs
 import pytest
@@ -20,37 +21,25 @@ from pricing_adapters.access_memory import (
     InMemoryRevocationStore,
     InMemoryUserStore,
 )
+from pricing_adapters.access_wiring import AccessServices
+from pricing_adapters.bootstrap import Ports, build_container
 from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.secrets import SystemSecrets
+from pricing_adapters.settings import Settings
 from pricing_core.access import service as svc
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import AuditEvent, AuditQuery, Principal, User
 from pricing_core.access.passwords import PasswordPolicy
 from pricing_core.access.ports import AccessClaims, RevocationStore, TokenCodec
 from pricing_core.access.roles import Role
-from pricing_core.access.tokens import ThrottlePolicy, TokenPolicy
+from pricing_core.access.tokens import ThrottlePolicy
 from pricing_core.errors import InvalidToken
+from tests.gear.clock import FakeClock
 
 T0 = datetime(2026, 3, 2, 9, 0, 0, 250_000, tzinfo=UTC)
 INFO = RequestInfo(ip="203.0.113.7", user_agent="pytest", request_id="req-1")
 ADMIN_PASSWORD = "admin horse battery staple"
 USER_PASSWORD = "user horse battery staple"
-
-
-class MovingClock:
-    """A clock that stands still until a test moves it."""
-
-    def __init__(self, instant: datetime = T0) -> None:
-        self.instant = instant
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def today(self) -> date:
-        return self.instant.date()
-
-    def advance(self, **delta: float) -> None:
-        self.instant += timedelta(**delta)
 
 
 class FakeHasher:
@@ -103,129 +92,116 @@ class FakeCodec:
 
 @attrs.define
 class World:
-    """Every access use case wired on memory stores, plus the stores for assertions."""
+    """Every access use case, built by `build_container` on the memory stores and the fakes
+    above, plus those stores and fakes for assertions."""
 
-    clock: MovingClock
-    hasher: FakeHasher
-    codec: TokenCodec
-    users: InMemoryUserStore
-    refresh_tokens: InMemoryRefreshTokenStore
-    revocations: RevocationStore
-    api_keys: InMemoryApiKeyStore
-    audit: InMemoryAuditLog
-    failures: InMemoryFailureCounter
-    secrets: SystemSecrets
-    throttle: ThrottlePolicy
-    passwords: PasswordPolicy
-    tokens: TokenPolicy
-    registration: svc.RegistrationPolicy
-    uow: MemoryUnitOfWork
-    login: svc.Login = attrs.field(init=False)
-    refresh: svc.Refresh = attrs.field(init=False)
-    logout: svc.Logout = attrs.field(init=False)
-    authenticate: svc.Authenticate = attrs.field(init=False)
-    change_password: svc.ChangePassword = attrs.field(init=False)
-    change_role: svc.ChangeRole = attrs.field(init=False)
-    deactivate: svc.DeactivateUser = attrs.field(init=False)
-    register: svc.Register = attrs.field(init=False)
-    create_user: svc.CreateUser = attrs.field(init=False)
-    list_users: svc.ListUsers = attrs.field(init=False)
-    get_user: svc.GetUser = attrs.field(init=False)
-    update_profile: svc.UpdateProfile = attrs.field(init=False)
-    create_key: svc.CreateApiKey = attrs.field(init=False)
-    revoke_key: svc.RevokeApiKey = attrs.field(init=False)
-    list_keys: svc.ListApiKeys = attrs.field(init=False)
-    read_audit: svc.ReadAudit = attrs.field(init=False)
-    record_denied: svc.RecordDenied = attrs.field(init=False)
+    ports: Ports
+    access: AccessServices
 
-    def __attrs_post_init__(self) -> None:
-        auditor = svc.Auditor(log=self.audit, clock=self.clock)
-        sessions = svc.Sessions(
-            codec=self.codec,
-            refresh_tokens=self.refresh_tokens,
-            secrets=self.secrets,
-            policy=self.tokens,
-        )
-        clock, failures, throttle, uow = self.clock, self.failures, self.throttle, self.uow
-        accounts = svc.AccountFactory(
-            users=self.users,
-            hasher=self.hasher,
-            passwords=self.passwords,
-            secrets=self.secrets,
-            auditor=auditor,
-            clock=clock,
-            uow=uow,
-        )
-        self.login = svc.Login(
-            users=self.users,
-            hasher=self.hasher,
-            sessions=sessions,
-            failures=failures,
-            throttle=throttle,
-            auditor=auditor,
-            clock=clock,
-            uow=uow,
-        )
-        self.refresh = svc.Refresh(
-            users=self.users, sessions=sessions, auditor=auditor, clock=clock
-        )
-        self.logout = svc.Logout(
-            refresh_tokens=self.refresh_tokens,
-            revocations=self.revocations,
-            auditor=auditor,
-            clock=clock,
-        )
-        self.authenticate = svc.Authenticate(
-            users=self.users,
-            codec=self.codec,
-            revocations=self.revocations,
-            api_keys=self.api_keys,
-            secrets=self.secrets,
-            auditor=auditor,
-            clock=clock,
-        )
-        self.change_password = svc.ChangePassword(
-            users=self.users,
-            hasher=self.hasher,
-            passwords=self.passwords,
-            sessions=sessions,
-            revocations=self.revocations,
-            failures=failures,
-            throttle=throttle,
-            auditor=auditor,
-            clock=clock,
-            uow=uow,
-        )
-        self.change_role = svc.ChangeRole(
-            users=self.users,
-            sessions=sessions,
-            api_keys=self.api_keys,
-            auditor=auditor,
-            clock=clock,
-            uow=uow,
-        )
-        self.deactivate = svc.DeactivateUser(
-            users=self.users,
-            sessions=sessions,
-            api_keys=self.api_keys,
-            auditor=auditor,
-            clock=clock,
-            uow=uow,
-        )
-        self.register = svc.Register(accounts=accounts, policy=self.registration)
-        self.create_user = svc.CreateUser(accounts=accounts)
-        self.list_users = svc.ListUsers(users=self.users)
-        self.get_user = svc.GetUser(users=self.users)
-        self.update_profile = svc.UpdateProfile(users=self.users, auditor=auditor, uow=uow)
-        self.create_key = svc.CreateApiKey(
-            api_keys=self.api_keys, secrets=self.secrets, auditor=auditor, clock=clock, uow=uow
-        )
-        self.revoke_key = svc.RevokeApiKey(
-            api_keys=self.api_keys, auditor=auditor, clock=clock, uow=uow
-        )
-        self.list_keys = svc.ListApiKeys(api_keys=self.api_keys)
-        self.read_audit = svc.ReadAudit(log=self.audit)
-        self.record_denied = svc.RecordDenied(auditor=auditor)
+    # The pieces given to build_container, typed as the fakes and stores they are.
+    @property
+    def clock(self) -> FakeClock:
+        return cast(FakeClock, self.ports.clock)
+
+    @property
+    def hasher(self) -> FakeHasher:
+        return cast(FakeHasher, self.ports.hasher)
+
+    @property
+    def codec(self) -> TokenCodec:
+        return cast(TokenCodec, self.ports.token_codec)
+
+    @property
+    def users(self) -> InMemoryUserStore:
+        return cast(InMemoryUserStore, self.ports.users)
+
+    @property
+    def refresh_tokens(self) -> InMemoryRefreshTokenStore:
+        return cast(InMemoryRefreshTokenStore, self.ports.refresh_tokens)
+
+    @property
+    def revocations(self) -> RevocationStore:
+        return cast(RevocationStore, self.ports.revocations)
+
+    @property
+    def api_keys(self) -> InMemoryApiKeyStore:
+        return cast(InMemoryApiKeyStore, self.ports.api_keys)
+
+    @property
+    def audit(self) -> InMemoryAuditLog:
+        return cast(InMemoryAuditLog, self.ports.audit_log)
+
+    @property
+    def secrets(self) -> SystemSecrets:
+        return cast(SystemSecrets, self.ports.secrets)
+
+    @property
+    def login(self) -> svc.Login:
+        return self.access.login
+
+    @property
+    def refresh(self) -> svc.Refresh:
+        return self.access.refresh
+
+    @property
+    def logout(self) -> svc.Logout:
+        return self.access.logout
+
+    @property
+    def authenticate(self) -> svc.Authenticate:
+        return self.access.authenticate
+
+    @property
+    def change_password(self) -> svc.ChangePassword:
+        return self.access.change_password
+
+    @property
+    def change_role(self) -> svc.ChangeRole:
+        return self.access.change_role
+
+    @property
+    def deactivate(self) -> svc.DeactivateUser:
+        return self.access.deactivate_user
+
+    @property
+    def register(self) -> svc.Register:
+        return self.access.register
+
+    @property
+    def create_user(self) -> svc.CreateUser:
+        return self.access.create_user
+
+    @property
+    def list_users(self) -> svc.ListUsers:
+        return self.access.list_users
+
+    @property
+    def get_user(self) -> svc.GetUser:
+        return self.access.get_user
+
+    @property
+    def update_profile(self) -> svc.UpdateProfile:
+        return self.access.update_profile
+
+    @property
+    def create_key(self) -> svc.CreateApiKey:
+        return self.access.create_api_key
+
+    @property
+    def revoke_key(self) -> svc.RevokeApiKey:
+        return self.access.revoke_api_key
+
+    @property
+    def list_keys(self) -> svc.ListApiKeys:
+        return self.access.list_api_keys
+
+    @property
+    def read_audit(self) -> svc.ReadAudit:
+        return self.access.read_audit
+
+    @property
+    def record_denied(self) -> svc.RecordDenied:
+        return self.access.record_denied
 
     def add_user(
         self, email: str, password: str = USER_PASSWORD, role: Role = Role.VIEWER, **kw: object
@@ -259,26 +235,35 @@ def make_world(
     registration: svc.RegistrationPolicy | None = None,
     hasher: FakeHasher | None = None,
 ) -> World:
-    throttle = ThrottlePolicy()
-    uow = MemoryUnitOfWork()
-    return World(
-        clock=MovingClock(),
+    """The access services of `build_container` on memory stores, with the fakes above."""
+    registration = registration or svc.RegistrationPolicy()
+    settings = Settings.from_env(
+        {
+            "PRICING_DATABASE_URL": "memory://",
+            "PRICING_REGISTRATION_ENABLED": "true" if registration.enabled else "false",
+            "PRICING_REGISTRATION_DOMAINS": ",".join(sorted(registration.allowed_domains)),
+        }
+    )
+    uow = MemoryUnitOfWork()  # the stores' changes and their audit rows commit together
+    ports = Ports(
+        unit_of_work=uow,
+        clock=FakeClock(),
         hasher=hasher or FakeHasher(),
-        codec=codec or FakeCodec(),
+        token_codec=codec or FakeCodec(),
         users=InMemoryUserStore(uow=uow),
         refresh_tokens=InMemoryRefreshTokenStore(uow=uow),
         revocations=revocations or InMemoryRevocationStore(),
         api_keys=InMemoryApiKeyStore(uow=uow),
-        audit=InMemoryAuditLog(uow=uow),
-        uow=uow,
-        failures=InMemoryFailureCounter(window=throttle.window),
+        audit_log=InMemoryAuditLog(uow=uow),
+        failures=InMemoryFailureCounter(window=ThrottlePolicy().window),
         secrets=SystemSecrets(),
-        throttle=throttle,
         passwords=PasswordPolicy(
             blocklist=frozenset({"password", "letmein", "qwerty"}), context_words=("Acme",)
         ),
-        tokens=TokenPolicy(),
-        registration=registration or svc.RegistrationPolicy(),
+    )
+    return World(
+        ports=ports,
+        access=build_container(settings, ports=ports).access,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -20,16 +20,9 @@ from pricing_core.access.audit import (
 from pricing_core.access.model import AuditEvent, AuditQuery, Outcome, Principal
 from pricing_core.access.roles import Permission, Role
 from pricing_core.errors import Forbidden
+from tests.gear.clock import FakeClock
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def now(self) -> datetime:
-        return NOW
-
-    def today(self) -> date:
-        return NOW.date()
 
 
 class ListLog:
@@ -73,7 +66,7 @@ def test_escaped_text_is_one_line(text: str) -> None:
 def test_the_auditor_escapes_every_caller_supplied_field_and_stamps_the_time() -> None:
     log = ListLog()
     info = RequestInfo(ip="10.0.0.1\n", user_agent="curl\r\nX-Forged: 1", request_id="r\n1")
-    Auditor(log=log, clock=Clock()).record(
+    Auditor(log=log, clock=FakeClock(NOW)).record(
         "authn_login",
         Outcome.FAILURE,
         info,
@@ -99,7 +92,7 @@ def test_read_audit_needs_view_system_logs() -> None:
 
 def test_record_denied_writes_an_authz_fail_row() -> None:
     log = ListLog()
-    record = RecordDenied(auditor=Auditor(log=log, clock=Clock()))
+    record = RecordDenied(auditor=Auditor(log=log, clock=FakeClock(NOW)))
     info = RequestInfo(ip="10.0.0.1", user_agent="ua", request_id="req-1")
     record(Principal(role=Role.VIEWER, user_id="v1"), Permission.MANAGE_USERS, "/users", info)
     (event,) = log.events

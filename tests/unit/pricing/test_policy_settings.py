@@ -15,11 +15,13 @@ from pricing_core.errors import Forbidden, InvalidRequest
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.policy_admin import ReadPolicy, UpdatePolicy
 from pricing_core.pricing.policy_json import POLICY_FIELDS, policy_as_json, policy_from_json
+from tests.gear.clock import FakeClock
 from tests.unit.requests.conftest import (
+    STEP,
+    T0,
     CountingUnitOfWork,
     ListAuditLog,
     ListPolicyStore,
-    TickingClock,
 )
 
 ADMIN = Principal(role=Role.ADMIN, user_id="ada")
@@ -91,7 +93,7 @@ def test_a_bad_setting_is_refused_naming_its_field(change: dict[str, Any], field
 
 def _update() -> tuple[UpdatePolicy, ListPolicyStore, ListAuditLog]:
     store, log = ListPolicyStore(), ListAuditLog()
-    clock = TickingClock()
+    clock = FakeClock(T0, step=STEP)
     return (
         UpdatePolicy(
             policies=store,

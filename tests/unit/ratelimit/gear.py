@@ -4,33 +4,20 @@ a clock the test moves."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from pricing_core.errors import CounterStoreUnavailable
 from pricing_core.ratelimit.model import Usage
 from pricing_core.ratelimit.rules import admit
+from tests.gear.clock import FakeClock
 
 T0 = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
-
-
-class StillClock:
-    def __init__(self, instant: datetime = T0) -> None:
-        self.instant = instant
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def today(self) -> date:
-        return self.instant.date()
-
-    def advance(self, seconds: float) -> None:
-        self.instant += timedelta(seconds=seconds)
 
 
 class LogStore:
     """`rules.admit` per key, on the test's clock; `down` makes every hit fail."""
 
-    def __init__(self, clock: StillClock) -> None:
+    def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.logs: dict[str, tuple[float, ...]] = {}
         self.hits: list[str] = []

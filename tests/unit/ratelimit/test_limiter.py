@@ -11,7 +11,8 @@ from pricing_core.errors import CounterStoreUnavailable
 from pricing_core.ratelimit.model import Caller
 from pricing_core.ratelimit.policy import RateLimitPolicy
 from pricing_core.ratelimit.service import RateLimiter
-from tests.unit.ratelimit.gear import T0, LogStore, StillClock
+from tests.gear.clock import FakeClock
+from tests.unit.ratelimit.gear import T0, LogStore
 from tests.unit.recorded_metrics import RecordedMetrics
 
 VIEWER = Principal(role=Role.VIEWER, user_id="v-1")
@@ -20,7 +21,7 @@ LOGIN = Caller(ip="10.0.0.1", path="/api/v1/auth/login", account="email:ann@exam
 
 
 def test_a_viewer_gets_100_then_a_refusal_with_retry_after(
-    limiter: RateLimiter, clock: StillClock
+    limiter: RateLimiter, clock: FakeClock
 ) -> None:
     decisions = [limiter.check(ME) for _ in range(101)]
     assert all(d is not None for d in decisions)
@@ -40,7 +41,7 @@ def test_a_viewer_gets_100_then_a_refusal_with_retry_after(
     assert again.remaining == 99
 
 
-def test_the_window_slides_one_hit_at_a_time(limiter: RateLimiter, clock: StillClock) -> None:
+def test_the_window_slides_one_hit_at_a_time(limiter: RateLimiter, clock: FakeClock) -> None:
     policy = RateLimitPolicy(anonymous_limit=3, window=10)
     sliding = RateLimiter(policy=policy, store=limiter.store, clock=clock)
     anonymous = Caller(ip="10.0.0.9", path="/x")
@@ -107,7 +108,7 @@ def _allowed(limiter: RateLimiter, caller: Caller) -> bool:
     return decision.allowed
 
 
-def test_every_decision_is_reported_by_outcome(store: LogStore, clock: StillClock) -> None:
+def test_every_decision_is_reported_by_outcome(store: LogStore, clock: FakeClock) -> None:
     metrics = RecordedMetrics()
     limiter = RateLimiter(
         policy=RateLimitPolicy(anonymous_limit=2), store=store, clock=clock, metrics=metrics

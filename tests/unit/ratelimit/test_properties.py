@@ -12,7 +12,8 @@ from pricing_core.ratelimit.model import Caller
 from pricing_core.ratelimit.policy import RateLimitPolicy
 from pricing_core.ratelimit.rules import admit
 from pricing_core.ratelimit.service import RateLimiter
-from tests.unit.ratelimit.gear import LogStore, StillClock
+from tests.gear.clock import FakeClock
+from tests.unit.ratelimit.gear import T0, LogStore
 
 gaps = st.lists(st.floats(min_value=0, max_value=30, allow_nan=False), max_size=120)
 
@@ -63,7 +64,7 @@ def test_the_limiter_never_lets_a_key_exceed_its_quota(
 ) -> None:
     limits = {"VIEWER": 3, "HR_ANALYST": 4, "HR_MANAGER": 5, "ADMIN": None}
     policy = RateLimitPolicy(role_limits=limits, anonymous_limit=2, window=20)
-    clock = StillClock()
+    clock = FakeClock(T0)
     limiter = RateLimiter(policy=policy, store=LogStore(clock), clock=clock)
     history: dict[str, list[tuple[float, bool, int]]] = {}
     quota: dict[str, int] = {}

@@ -1,11 +1,12 @@
 """Gear for the workflow's unit tests, with the core alone: dict fakes for the stores, a
-clock that ticks, counting ids, and the pricing rule book's small fake market."""
+clock that ticks, counting ids, and the pricing rule book's small fake market. They wire the
+core's use cases themselves: `nox -s core_isolated` runs them without the adapters."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import attrs
@@ -26,9 +27,11 @@ from pricing_core.requests.model import RequestEvent, RequestQuery, SavedRequest
 from pricing_core.requests.pricer import PriceInputs
 from pricing_core.requests.reading import GetRequest, ListRecommendations, ListRequests
 from pricing_core.requests.service import CreateRequest, DeleteRequest, EditRequest, RepriceRequest
+from tests.gear.clock import FakeClock
 from tests.unit.pricing.conftest import EFFECTIVE, OEWS, SWE, build_market, make_cut
 
 T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
+STEP = timedelta(seconds=1)  # every change has a time of its own
 INFO = RequestInfo(ip="192.0.2.1", user_agent="tests")
 INPUTS = PricingInputs(
     matches=[Match(source=OEWS, job_code=SWE)], area="0041940", pricing_date=EFFECTIVE
@@ -37,18 +40,6 @@ INPUTS = PricingInputs(
 
 def person(role: Role, name: str) -> Principal:
     return Principal(role=role, user_id=name)
-
-
-class TickingClock:
-    def __init__(self) -> None:
-        self.instant = T0
-
-    def now(self) -> datetime:
-        self.instant += timedelta(seconds=1)
-        return self.instant
-
-    def today(self) -> date:
-        return self.instant.date()
 
 
 class CountingIds:
@@ -152,7 +143,7 @@ class Workflow:
     audit: ListAuditLog
     policies: ListPolicyStore
     market: Any
-    clock: TickingClock
+    clock: FakeClock
     create: CreateRequest
     get: GetRequest
     list_requests: ListRequests
@@ -172,7 +163,7 @@ def build_workflow() -> Workflow:
         DictRequestStore(),
         ListAuditLog(),
         ListPolicyStore(),
-        TickingClock(),
+        FakeClock(T0, step=STEP),
     )
     ledger = Ledger(
         store=store,

@@ -15,9 +15,10 @@ from pricing_core.pricing.model import Match
 from pricing_core.pricing.service import PriceJob
 from pricing_core.requests.inputs import PricingInputs, inputs_as_json, inputs_from_json
 from pricing_core.requests.pricer import PriceInputs
+from tests.gear.clock import FakeClock
 from tests.unit.pricing.conftest import build_market, make_cut
 from tests.unit.recorded_metrics import RecordedMetrics
-from tests.unit.requests.conftest import INPUTS, ListPolicyStore, TickingClock
+from tests.unit.requests.conftest import INPUTS, STEP, T0, ListPolicyStore
 
 MATCH = Match(source="oews-2025", job_code="151252", quality="close", adjustment="0.05")
 
@@ -82,7 +83,7 @@ def test_a_title_without_a_matcher_is_refused_naming_it() -> None:
     price = PriceInputs(
         price_job=PriceJob(market=build_market().add(make_cut())),
         policies=ListPolicyStore(),
-        clock=TickingClock(),
+        clock=FakeClock(T0, step=STEP),
     )
     with pytest.raises(InvalidRequest) as caught:
         price(PricingInputs(title="Engineer", area="0041940"))
@@ -95,7 +96,7 @@ def test_each_price_is_reported_by_its_confidence_label() -> None:
     price = PriceInputs(
         price_job=PriceJob(market=build_market().add(make_cut())),
         policies=ListPolicyStore(),
-        clock=TickingClock(),
+        clock=FakeClock(T0, step=STEP),
         metrics=metrics,
     )
     label = price(INPUTS).result["confidence"]["label"]

@@ -14,7 +14,6 @@ from typing import Any
 import attrs
 
 from pricing_adapters.bootstrap import Container
-from pricing_adapters.sql.timing import timed
 from pricing_core.errors import InvalidRequest
 from pricing_core.pricing.by_title import TitlePricing, title_match_json
 from pricing_core.pricing.model import PricingResult
@@ -56,9 +55,9 @@ def values_checked() -> Iterator[None]:
         raise InvalidRequest("request", str(error)) from error
 
 
-@timed("price_quote")  # in `pricing db stats` and the operation duration metric
 def price_quote(services: Container, quote: Quote) -> Quoted:
     """Price `quote` under `services.policies.current()`; domain errors name the bad field."""
-    with values_checked():
+    # Timed: in `pricing db stats` and the operation duration metric.
+    with services.timing.timed("price_quote"), values_checked():
         result, matched = services.requests.price_inputs.price(quote)
     return Quoted(result=result, matched=matched)

@@ -19,6 +19,7 @@ from pricing_adapters.argon2_hasher import Argon2PasswordHasher
 from pricing_adapters.jwt_keys import JwtKey, KeySet, load_or_create_local_key, parse_key_set
 from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.password_list import load_blocklist
+from pricing_adapters.ports import Ports
 from pricing_adapters.pyjwt_tokens import PyJwtTokenCodec
 from pricing_adapters.redis_failures import FallbackFailureCounter, RedisFailureCounter
 from pricing_adapters.redis_link import RedisLink, connect_redis
@@ -36,6 +37,7 @@ from pricing_core.access.ports import (
     FailureCounter,
     RefreshTokenStore,
     RevocationStore,
+    TokenCodec,
     UserStore,
 )
 from pricing_core.access.service import (
@@ -103,10 +105,21 @@ class _Stores:
 
 
 def _stores(
-    uow: MemoryUnitOfWork | SqlUnitOfWork,
-    window: timedelta,
-    audit: AuditLog | None,
-    link: RedisLink | None,
+    uow: MemoryUnitOfWork | SqlUnitOfWork, window: timedelta, link: RedisLink | None, ports: Ports
+) -> _Stores:
+    built = _built_stores(uow, window, link)
+    return _Stores(
+        users=ports.users or built.users,
+        refresh_tokens=ports.refresh_tokens or built.refresh_tokens,
+        revocations=ports.revocations or built.revocations,
+        api_keys=ports.api_keys or built.api_keys,
+        audit=ports.audit_log or built.audit,
+        failures=ports.failures or built.failures,
+    )
+
+
+def _built_stores(
+    uow: MemoryUnitOfWork | SqlUnitOfWork, window: timedelta, link: RedisLink | None
 ) -> _Stores:
     # A hung Redis must not hold a request: the link's short timeouts and its breaker, shared
     # with the rate limiter, send these to memory and SQL instead (redis_breaker).
@@ -128,7 +141,7 @@ def _stores(
             refresh_tokens=InMemoryRefreshTokenStore(uow=uow),
             revocations=InMemoryRevocationStore(),
             api_keys=InMemoryApiKeyStore(uow=uow),
-            audit=audit or InMemoryAuditLog(uow=uow),
+            audit=InMemoryAuditLog(uow=uow),
             failures=failures,
         )
     engine = uow.engine
@@ -145,25 +158,14 @@ def _stores(
         refresh_tokens=SqlRefreshTokenStore(engine, uow),
         revocations=revocations,
         api_keys=SqlApiKeyStore(engine, uow),
-        audit=audit or SqlAuditLog(engine, uow),
+        audit=SqlAuditLog(engine, uow),
         failures=failures,
     )
 
 
-def build_access(
-    settings: Settings,
-    clock: Clock,
-    uow: MemoryUnitOfWork | SqlUnitOfWork,
-    *,
-    audit_log: AuditLog | None = None,
-    redis_link: RedisLink | None = None,
-) -> AccessServices:
-    """The access use cases on `uow`'s backend; `audit_log` replaces the audit store;
-    `redis_link`: the process's Redis pool and breaker, shared with the rate limiter (a link
-    of its own without it, when `PRICING_REDIS_URL` is set)."""
-    tokens = TokenPolicy()
-    throttle = ThrottlePolicy()
-    stores = _stores(uow, throttle.window, audit_log, redis_link or connect_redis(settings))
+def _codec(
+    settings: Settings, uow: MemoryUnitOfWork | SqlUnitOfWork, tokens: TokenPolicy
+) -> TokenCodec:
     if settings.jwt_keys:
         keys = parse_key_set(settings.jwt_keys)
     elif isinstance(uow, MemoryUnitOfWork):
@@ -172,16 +174,34 @@ def build_access(
         keys = KeySet.of(JwtKey.hs256(f"memory-{token_hex(4)}", token_bytes(32)))
     else:
         keys = load_or_create_local_key(settings.data_dir / "jwt-key.json")
-    codec = PyJwtTokenCodec(
+    return PyJwtTokenCodec(
         keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience, leeway=tokens.leeway
     )
-    secrets = SystemSecrets()
-    hasher = Argon2PasswordHasher()
+
+
+def build_access(
+    settings: Settings,
+    clock: Clock,
+    uow: MemoryUnitOfWork | SqlUnitOfWork,
+    ports: Ports | None = None,
+    *,
+    redis_link: RedisLink | None = None,
+) -> AccessServices:
+    """The access use cases on `uow`'s backend; `ports` replaces stores, the hasher, the codec
+    or the secrets; `redis_link`: the process's Redis pool and breaker, shared with the rate
+    limiter (a link of its own without it, when `PRICING_REDIS_URL` is set)."""
+    ports = ports or Ports()
+    tokens = TokenPolicy()
+    throttle = ThrottlePolicy()
+    stores = _stores(uow, throttle.window, redis_link or connect_redis(settings), ports)
+    codec = ports.token_codec or _codec(settings, uow, tokens)
+    secrets = ports.secrets or SystemSecrets()
+    hasher = ports.hasher or Argon2PasswordHasher()
     auditor = Auditor(log=stores.audit, clock=clock)
     sessions = Sessions(
         codec=codec, refresh_tokens=stores.refresh_tokens, secrets=secrets, policy=tokens
     )
-    passwords = PasswordPolicy(
+    passwords = ports.passwords or PasswordPolicy(
         min_length=settings.password_min_length,
         blocklist=load_blocklist(),
         context_words=settings.password_context_words,

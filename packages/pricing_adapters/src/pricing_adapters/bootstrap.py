@@ -15,12 +15,14 @@ from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.memory import InMemoryMarketRepository
 from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.policy_memory import InMemoryPolicyStore
+from pricing_adapters.ports import Ports
 from pricing_adapters.prometheus_metrics import (
     PrometheusMetrics,
     build_metrics,
     market_import_times,
 )
 from pricing_adapters.ratelimit_store import build_rate_limiter
+from pricing_adapters.readiness import Readiness
 from pricing_adapters.redis_link import connect_redis
 from pricing_adapters.requests_wiring import RequestServices, build_requests
 from pricing_adapters.settings import Settings
@@ -28,10 +30,10 @@ from pricing_adapters.sql.engine import make_engine
 from pricing_adapters.sql.loader import SqlMarketLoader
 from pricing_adapters.sql.market import SqlMarketRepository
 from pricing_adapters.sql.policies import SqlPolicyStore
-from pricing_adapters.sql.timing import QueryTimer, install_timing
+from pricing_adapters.sql.timer import QueryTimer
 from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
+from pricing_adapters.timing import Timing
 from pricing_adapters.title_aliases import load_aliases
-from pricing_core.access.ports import AuditLog
 from pricing_core.market.imports import ImportReport
 from pricing_core.market.model import Area
 from pricing_core.market.ports import MarketAdmin, MarketReader
@@ -43,7 +45,7 @@ from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.service import PriceJob
 from pricing_core.ratelimit.service import RateLimiter
 
-__all__ = ["MEMORY_URL", "Container", "ReleaseLoader", "build_container"]
+__all__ = ["MEMORY_URL", "Container", "Ports", "ReleaseLoader", "build_container"]
 
 MEMORY_URL = "memory://"
 
@@ -80,6 +82,10 @@ class Container:
     metrics: PrometheusMetrics
     # What makes a change and its audit row commit together (`with unit_of_work.transaction()`).
     unit_of_work: UnitOfWork
+    # What GET /ready answers: each dependency checked, within about a second.
+    readiness: Readiness
+    # Statement and operation figures (`pricing db stats`); `timing.timed(name)` times one.
+    timing: Timing
     engine: Engine | None = None
     # The engine's statement timing (`pricing db stats`); None on memory://.
     query_timer: QueryTimer | None = None
@@ -109,54 +115,58 @@ def _matcher_for(market: MarketReader, source: str) -> Callable[[], TitleMatcher
     return matcher
 
 
-def build_container(
-    settings: Settings,
-    *,
-    clock: Clock | None = None,
-    policy: PricingPolicy | None = None,
-    title_matcher: TitleMatcher | None = None,
-    unit_of_work: MemoryUnitOfWork | None = None,
-    audit_log: AuditLog | None = None,
-) -> Container:
-    """Assemble every service from settings; keywords replace one piece (tests, tools).
+def build_container(settings: Settings, *, ports: Ports | None = None) -> Container:
+    """Assemble every service from settings; each field of `ports` replaces one piece.
 
-    `unit_of_work` (memory:// only) and `audit_log` go together: an audit store that takes
-    part in the stores' unit of work.
-
-    Nothing connects here: the database is migrated and seeded by `prepare`.
+    Nothing connects here: the database is migrated and seeded by `prepare`; nothing starts
+    either: a process starts its logs, error reporting and flusher with `start_process`.
     """
-    clock = clock or SystemClock()
-    metrics = build_metrics(settings, clock)
+    ports = ports or Ports()
+    clock = ports.clock or SystemClock()
+    metrics = ports.metrics or build_metrics(settings, clock)
+    timing = ports.timing or Timing(observer=metrics)
     engine: Engine | None = None
     timer: QueryTimer | None = None
     uow: MemoryUnitOfWork | SqlUnitOfWork
     if settings.database_url == MEMORY_URL:
-        uow = unit_of_work or MemoryUnitOfWork()
+        uow = ports.unit_of_work or MemoryUnitOfWork()
         memory = InMemoryMarketRepository(clock=clock, uow=uow)
         market: MarketReader = memory
         admin: MarketAdmin = memory
         loader: ReleaseLoader = memory
     else:
         engine = make_engine(settings.database_url)
-        timer = install_timing(engine, slow_ms=settings.slow_query_ms, observer=metrics)
+        timer = QueryTimer(
+            engine,
+            slow_seconds=settings.slow_query_ms / 1000,
+            stats=timing.statements,
+            observer=metrics,
+        ).install()
         uow = SqlUnitOfWork(engine)
         reader = SqlMarketRepository(engine)
         sql_loader = SqlMarketLoader(engine, clock, reader, uow)
         market, admin, loader = reader, sql_loader, sql_loader
+    market = ports.market or market
+    admin = ports.market_admin or admin
+    loader = ports.market_loader or loader
     metrics.track_market_data(lambda: market_import_times(market, admin))
+    title_matcher = ports.title_matcher
     matcher = (
         (lambda: title_matcher)
         if title_matcher is not None
         else _matcher_for(market, settings.title_source)
     )
-    policies: PolicyStore = (
-        InMemoryPolicyStore(initial=policy or PricingPolicy(), uow=uow)
+    policies: PolicyStore = ports.policies or (
+        InMemoryPolicyStore(initial=ports.policy or PricingPolicy(), uow=uow)
         if isinstance(uow, MemoryUnitOfWork)
-        else SqlPolicyStore(uow.engine, initial=policy, uow=uow)
+        else SqlPolicyStore(uow.engine, initial=ports.policy, uow=uow)
     )
     price_job = PriceJob(market=market)
     redis_link = connect_redis(settings)  # one pool and one breaker for every Redis use
-    access = build_access(settings, clock, uow, audit_log=audit_log, redis_link=redis_link)
+    access = build_access(settings, clock, uow, ports, redis_link=redis_link)
+    rate_limiter = build_rate_limiter(
+        settings, clock, metrics, redis_link=redis_link, counters=ports.counters
+    )
     return Container(
         settings=settings,
         clock=clock,
@@ -176,10 +186,13 @@ def build_container(
             title_matcher=matcher,
             title_source=settings.title_source,
             metrics=metrics,
+            ports=ports,
         ),
-        rate_limiter=build_rate_limiter(settings, clock, metrics, redis_link=redis_link),
+        rate_limiter=rate_limiter,
         metrics=metrics,
         unit_of_work=uow,
+        readiness=Readiness(settings, engine, rate_limiter),
+        timing=timing,
         engine=engine,
         query_timer=timer,
     )

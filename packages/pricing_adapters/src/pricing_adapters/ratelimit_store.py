@@ -169,16 +169,18 @@ def build_rate_limiter(
     metrics: Metrics | None = None,
     *,
     redis_link: RedisLink | None = None,
+    counters: CounterStore | None = None,
 ) -> RateLimiter:
-    """Redis with a per-process fallback when `PRICING_REDIS_URL` is set, else memory.
+    """Redis with a per-process fallback when `PRICING_REDIS_URL` is set, else memory
+    (or `counters`, given).
 
     `redis_link` is the process's Redis pool and breaker, shared with the other Redis uses
     (a link of its own without it). `metrics` hears every decision, and each degradation
     and recovery of the store.
     """
     local = memory_counter_store()
-    store: CounterStore = local
-    link = redis_link or connect_redis(settings)
+    store: CounterStore = counters or local
+    link = None if counters is not None else redis_link or connect_redis(settings)
     if link is not None:
         shared = linked_counter_store(link, prefix=settings.rate_limit_prefix)
         store = FallbackCounterStore(shared, local, breaker=link.breaker)

@@ -8,6 +8,7 @@ import attrs
 
 from pricing_adapters.access_wiring import AccessServices
 from pricing_adapters.memory_uow import MemoryUnitOfWork
+from pricing_adapters.ports import Ports
 from pricing_adapters.requests_memory import InMemoryRequestStore
 from pricing_adapters.secrets import SystemSecrets
 from pricing_adapters.sql.requests import SqlRequestStore
@@ -64,14 +65,17 @@ def build_requests(
     title_matcher: Callable[[], TitleMatcher],
     title_source: str,
     metrics: Metrics | None = None,
+    ports: Ports | None = None,
 ) -> RequestServices:
-    store: RequestStore = (
+    ports = ports or Ports()
+    store: RequestStore = ports.request_store or (
         InMemoryRequestStore(uow=uow)
         if isinstance(uow, MemoryUnitOfWork)
         else SqlRequestStore(uow.engine, uow)
     )
     auditor = Auditor(log=access.audit_log, clock=clock)
-    ledger = Ledger(store=store, auditor=auditor, clock=clock, ids=SystemSecrets(), uow=uow)
+    ids = ports.request_ids or SystemSecrets()
+    ledger = Ledger(store=store, auditor=auditor, clock=clock, ids=ids, uow=uow)
     price = PriceInputs(
         price_job=price_job,
         policies=policies,

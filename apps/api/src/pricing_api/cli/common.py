@@ -14,6 +14,7 @@ import click
 from pricing_adapters.bootstrap import Container, build_container
 from pricing_adapters.jwt_keys import KeySetError
 from pricing_adapters.prepare import prepare
+from pricing_adapters.process import start_process
 from pricing_adapters.settings import Settings, SettingsError
 from pricing_core.errors import InvalidRequest, PricingError, UnknownArea
 
@@ -30,10 +31,12 @@ EXIT_FAILED = 1
 EXIT_AMBIGUOUS = 2  # also click's exit code for a usage error: bad input is the caller's to fix
 
 
-def container(ctx: click.Context, *, prepared: bool = True) -> Container:
+def container(ctx: click.Context, *, prepared: bool = True, started: bool = True) -> Container:
     """The container for this invocation, built once from the environment.
 
-    `prepared` migrates the database and seeds it with the shipped data on first use.
+    `prepared` migrates the database and seeds it with the shipped data on first use;
+    `started` starts the process (error reporting; a command prints no log lines) unless a
+    server the command runs starts its own.
     """
     root = ctx.find_root()
     if root.obj is None:
@@ -42,6 +45,9 @@ def container(ctx: click.Context, *, prepared: bool = True) -> Container:
         except (SettingsError, KeySetError) as error:  # one line naming the setting
             raise click.UsageError(str(error)) from error
     services: Container = root.obj
+    if started and not root.meta.get("started"):
+        start_process(services.settings, logs=False)
+        root.meta["started"] = True
     if prepared and not root.meta.get("prepared"):
         prepare(services, announce=lambda text: click.echo(text, err=True))
         root.meta["prepared"] = True

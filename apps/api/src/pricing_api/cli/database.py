@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
-from pricing_adapters.sql.migrate import current_revision, head_revision, migrating, upgrade
-from pricing_adapters.sql.roles import role_url, setup_roles
+from pricing_adapters.schema import Schema, schema_of
 from pricing_api.cli.common import container, emit_json
 from pricing_api.cli.dbstats import db_stats
 
@@ -22,11 +19,11 @@ def database() -> None:
 database.add_command(db_stats)
 
 
-def _engine(ctx: click.Context) -> Engine:
-    engine = container(ctx, prepared=False).engine
-    if engine is None:
+def _schema(ctx: click.Context) -> Schema:
+    schema = schema_of(container(ctx, prepared=False))
+    if schema is None:
         raise click.UsageError("PRICING_DATABASE_URL is memory://: there is no database")
-    return engine
+    return schema
 
 
 @database.command("upgrade")
@@ -34,11 +31,10 @@ def _engine(ctx: click.Context) -> Engine:
 def db_upgrade(ctx: click.Context) -> None:
     """Migrate the schema to the newest revision (commands also do this on first use), as
     PRICING_MIGRATION_DATABASE_URL's role when it is set."""
-    settings = container(ctx, prepared=False).settings
-    with migrating(_engine(ctx), settings.migration_database_url) as engine:
-        ran = upgrade(engine)
-        state = "upgraded to" if ran else "already at"
-        click.echo(f"{state} revision {current_revision(engine)}")
+    schema = _schema(ctx)
+    ran = schema.upgrade()
+    state = "upgraded to" if ran else "already at"
+    click.echo(f"{state} revision {schema.current()}")
 
 
 @database.command("current")
@@ -46,8 +42,8 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def db_current(ctx: click.Context, as_json: bool) -> None:
     """The schema revision of the database and the newest one this version knows."""
-    engine = _engine(ctx)
-    current, head = current_revision(engine), head_revision()
+    schema = _schema(ctx)
+    current, head = schema.current(), schema.head()
     if as_json:
         emit_json({"current": current, "head": head, "up_to_date": current == head})
         return
@@ -73,24 +69,13 @@ def db_roles(ctx: click.Context, owner: str, runtime: str, generate_passwords: b
     Run it as a superuser (PRICING_MIGRATION_DATABASE_URL, else PRICING_DATABASE_URL), once
     and after each upgrade: it changes only what is missing. See docs/database-roles.md.
     """
-    settings = container(ctx, prepared=False).settings
-    admin_url = settings.migration_database_url or settings.database_url
-    with migrating(_engine(ctx), settings.migration_database_url) as engine:
-        if engine.dialect.name != "postgresql":
-            raise click.UsageError("database roles exist on PostgreSQL only")
-        try:
-            done = setup_roles(
-                engine, owner=owner, runtime=runtime, set_passwords=generate_passwords
-            )
-        except ValueError as error:
-            raise click.UsageError(str(error)) from error
+    schema = _schema(ctx)
+    try:
+        done = schema.setup_roles(owner=owner, runtime=runtime, set_passwords=generate_passwords)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
     for line in done.actions:
         click.echo(line)
     click.echo("settings for the application:")
-    urls = {
-        "PRICING_DATABASE_URL": role_url(admin_url, runtime, done.passwords.get(runtime)),
-        "PRICING_MIGRATION_DATABASE_URL": role_url(admin_url, owner, done.passwords.get(owner)),
-    }
-    for name, url in urls.items():
-        shown = url if generate_passwords else make_url(url).render_as_string(True)
-        click.echo(f"  {name}={shown}")
+    for name, url in schema.role_urls(done, owner=owner, runtime=runtime).items():
+        click.echo(f"  {name}={url}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -10,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from pricing_adapters.sql.timing import ShapeRow, load_stats
+from pricing_adapters.timing import ShapeRow, load_stats, stats_directory
 from pricing_api.cli.common import container, emit_json
 
 __all__ = ["db_stats"]
@@ -55,7 +54,7 @@ def db_stats(ctx: click.Context, as_json: bool, limit: int, reset: bool) -> None
     `shape` label of the db_query_duration_seconds metric.
     """
     settings = container(ctx, prepared=False).settings
-    directory: Path = settings.query_stats_dir or settings.data_dir / "query-stats"
+    directory = stats_directory(settings)
     if reset:
         # Only the figures files: the folder may be shared (the data folder itself).
         for path in directory.glob("*.json") if directory.is_dir() else []:

@@ -23,7 +23,8 @@ __all__ = ["serve"]
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serve the REST API; the OpenAPI page is at /schema."""
-    container(ctx)  # migrate and seed once, before the workers start
+    # Migrate and seed once, before the workers start; each starts its process (asgi.py).
+    container(ctx, started=False)
     click.echo(f"serving on http://{host}:{port} (docs at /schema)", err=True)
     uvicorn.run(
         "pricing_api.http.asgi:build",

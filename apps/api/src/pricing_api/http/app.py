@@ -13,7 +13,7 @@ from pricing_adapters.bootstrap import Container
 from pricing_api.http.context import principal_of, request_context
 from pricing_api.http.docs import docs_assets, openapi_config
 from pricing_api.http.health import health
-from pricing_api.http.observability import instrument, start_error_reporting
+from pricing_api.http.observability import instrument
 from pricing_api.http.problems import EXCEPTION_HANDLERS
 from pricing_api.http.ratelimit import (
     RATE_LIMIT_HANDLERS,
@@ -49,7 +49,10 @@ def mark_framework_routes_public(app: Litestar) -> None:
 def create_app(
     container: Container, *, extra: list[ControllerRouterHandler] | None = None
 ) -> Litestar:
-    """The API over `container`'s services; `extra` adds handlers (tests, plugins)."""
+    """The API over `container`'s services; `extra` adds handlers (tests, plugins).
+
+    Builds and starts nothing else: a serving process calls `start_api_process` first.
+    """
     access = container.access
     limiter = container.rate_limiter
     proxies = TrustedProxies.parse(container.settings.trusted_proxies)
@@ -60,7 +63,6 @@ def create_app(
     def record_denial(principal: Any, permission: Any, route: str, info: dict[str, str]) -> None:
         access.record_denied(principal, permission, route, _info(info))
 
-    start_error_reporting(container.settings)  # before Litestar(): Sentry hooks its construction
     app = Litestar(
         route_handlers=[health, docs_assets(), *ROUTES, *(extra or [])],
         # The rate limit wraps the permission guard: it needs the principal (ratelimit.py).
@@ -81,7 +83,7 @@ def create_app(
         exception_handlers={**EXCEPTION_HANDLERS, **RATE_LIMIT_HANDLERS},
         before_send=[add_rate_limit_headers],
         openapi_config=openapi_config(version("pricing-api")),
-        logging_config=None,  # structlog renders every record (observability.instrument)
+        logging_config=None,  # structlog renders every record (start_process configures it)
         debug=False,
     )
     instrument(app, container)  # request ids, logs, metrics and /metrics (before the marking)

@@ -1,7 +1,7 @@
 """The ASGI entry point for servers: `uvicorn --factory pricing_api.http.asgi:build`.
 
-A factory, so that settings are read and the database touched when a worker starts, not when
-this module is imported.
+A factory, so that settings are read, the database touched and the process started (logs,
+error reporting, statement figures) when a worker starts, not when this module is imported.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pricing_adapters.prepare import prepare
 from pricing_adapters.settings import Settings
 from pricing_adapters.uploads import remove_stale_uploads
 from pricing_api.http.app import create_app
+from pricing_api.http.observability import start_api_process
 
 __all__ = ["build"]
 
@@ -22,4 +23,5 @@ def build() -> Litestar:
     remove_stale_uploads(settings.data_dir)  # what workers that died mid-upload left
     container = build_container(settings)
     prepare(container)
+    start_api_process(container)  # before the app: Sentry hooks into its construction
     return create_app(container)

@@ -13,7 +13,6 @@ from typing import Any
 from litestar.exceptions import HTTPException
 
 from pricing_adapters.bootstrap import Container
-from pricing_adapters.sql.timing import timed
 from pricing_adapters.uploads import upload_folder
 from pricing_api.http.documented import MAX_UPLOAD_BYTES
 from pricing_api.http.market_schema import SurveyUpload
@@ -107,7 +106,6 @@ def check_survey_file(filename: str, media_type: str) -> str:
     return name
 
 
-@timed("market_import_upload")
 def import_survey_upload(
     services: Container, principal: Principal, upload: SurveyUpload, info: RequestInfo
 ) -> ImportReport:
@@ -115,6 +113,13 @@ def import_survey_upload(
     its own name (the version label defaults to it), import it as `pricing market
     import-survey` does, and audit the outcome. A process that dies meanwhile leaves the
     folder behind for the next start to remove (`pricing_adapters.uploads`)."""
+    with services.timing.timed("market_import_upload"):
+        return _import_upload(services, principal, upload, info)
+
+
+def _import_upload(
+    services: Container, principal: Principal, upload: SurveyUpload, info: RequestInfo
+) -> ImportReport:
     name = check_survey_file(upload.file.filename, upload.file.content_type)
     content = upload.file.file
     if content.seek(0, 2) > MAX_UPLOAD_BYTES:

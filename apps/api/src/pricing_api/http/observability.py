@@ -1,8 +1,9 @@
 """Request ids, request logs, HTTP metrics, error reporting and the `/metrics` route.
 
-`start_error_reporting` runs before the app is built (Sentry's Litestar integration hooks
-into its construction); `instrument` then wraps the whole app, so that every request,
-including a 404 no route matched, gets an id, a log line and its count.
+`start_api_process` starts the process (logs, Sentry, the statement figures) before the app is
+built (Sentry's Litestar integration hooks into its construction); `instrument` then wraps the
+whole app, so that every request, including a 404 no route matched, gets an id, a log line and
+its count.
 """
 
 from __future__ import annotations
@@ -20,25 +21,19 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sentry_sdk.integrations.litestar import LitestarIntegration
 from sentry_sdk.integrations.logging import ignore_logger
+from sentry_sdk.transport import Transport
 
 from pricing_adapters.bootstrap import Container
-from pricing_adapters.logging_setup import (
-    REQUEST,
-    SENSITIVE_KEY,
-    RequestScope,
-    configure_logging,
-    request_id_from,
-)
+from pricing_adapters.logging_setup import REQUEST, SENSITIVE_KEY, RequestScope, request_id_from
+from pricing_adapters.process import Process, start_process
 from pricing_adapters.prometheus_metrics import CONTENT_TYPE, PrometheusMetrics
-from pricing_adapters.sentry import init_sentry, is_reporting, secret_values
-from pricing_adapters.settings import Settings
-from pricing_adapters.sql.timing import persist
+from pricing_adapters.sentry import is_reporting, secret_values
 from pricing_api.http.documented import metrics_refusals
 from pricing_api.http.metrics_access import METRICS_SCHEME, MetricsAccess
 from pricing_api.http.security import PUBLIC
 from pricing_core.access.audit import escape
 
-__all__ = ["LOGIN_PATH", "REQUEST_ID_HEADER", "instrument", "start_error_reporting"]
+__all__ = ["LOGIN_PATH", "REQUEST_ID_HEADER", "instrument", "start_api_process"]
 
 REQUEST_ID_HEADER = "x-request-id"
 LOGIN_PATH = "/api/v1/auth/login"
@@ -48,15 +43,19 @@ BODY_KEPT = 64 * 1024  # of a JSON or form body, to find its secrets if an error
 log = logging.getLogger("pricing_api.request")
 
 
-def start_error_reporting(settings: Settings) -> bool:
-    """Initialise Sentry from settings, once per process (the first caller wins)."""
+def start_api_process(container: Container, *, transport: Transport | None = None) -> Process:
+    """Start an API process: logs, Sentry with Litestar's integration, and the statement
+    figures `pricing db stats` reads; before `create_app`. `transport` is for tests."""
     # The 500 handler logs the exception Litestar's integration has just reported: once is
     # enough (Sentry's duplicate filter misses it: that hook runs in another context).
     ignore_logger("pricing_api")
-    if is_reporting():
-        return False
-    release = f"job-pricing@{version('pricing-api')}"
-    return init_sentry(settings, release=release, integrations=[LitestarIntegration()])
+    return start_process(
+        container.settings,
+        timing=container.timing,
+        release=f"job-pricing@{version('pricing-api')}",
+        integrations=[LitestarIntegration()],
+        transport=transport,
+    )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -182,11 +181,7 @@ def _metrics_route(metrics: PrometheusMetrics, access: MetricsAccess) -> Any:
 
 
 def instrument(app: Litestar, container: Container) -> None:
-    """Logs, the `/metrics` route, request observation and, when serving a database, the
-    statement figures `pricing db stats` reads."""
-    settings = container.settings
-    configure_logging(settings)
-    app.register(_metrics_route(container.metrics, MetricsAccess.from_settings(settings)))
+    """The `/metrics` route and request observation (ids, logs, metrics)."""
+    access = MetricsAccess.from_settings(container.settings)
+    app.register(_metrics_route(container.metrics, access))
     app.asgi_handler = _Observed(app.asgi_handler, container.metrics)
-    if container.engine is not None:
-        persist(settings.query_stats_dir or settings.data_dir / "query-stats")

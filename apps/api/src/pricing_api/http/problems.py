@@ -8,9 +8,8 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as SqlTimeout
 
+from pricing_adapters.sql.errors import DATABASE_DOWN, VALUE_REFUSED, refused_value_kind
 from pricing_core.errors import (
     Conflict,
     CurrencyMismatch,
@@ -160,16 +159,14 @@ def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[d
     return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
 
 
-def _database_down(
-    request: Request[Any, Any, Any], error: DBAPIError | SqlTimeout
-) -> Response[dict[str, Any]]:
+def _database_down(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     # Connection-level failures only (OperationalError, InterfaceError, a full pool): the
     # database did not answer, so the caller may retry; anything else stays a 500.
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
     return problem(503, "database_unavailable", "the database did not answer; try again shortly")
 
 
-def _unstorable(request: Request[Any, Any, Any], error: DataError) -> Response[dict[str, Any]]:
+def _unstorable(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     # The database refused a value the request carried (PostgreSQL keeps no NUL in text,
     # numbers have ranges): the caller's input, not our fault. The guard and the body types
     # refuse the usual ones with their field named; this is the backstop for the rest.
@@ -177,7 +174,7 @@ def _unstorable(request: Request[Any, Any, Any], error: DataError) -> Response[d
         "value refused by the database on %s %s: %s",
         request.method,
         request.url.path,
-        type(error.orig).__name__,
+        refused_value_kind(error),
     )
     return problem(
         400,
@@ -194,11 +191,9 @@ def _too_deep(request: Request[Any, Any, Any], _: RecursionError) -> Response[di
 
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
-    DataError: _unstorable,
+    **dict.fromkeys(VALUE_REFUSED, _unstorable),
     RecursionError: _too_deep,
-    OperationalError: _database_down,
-    InterfaceError: _database_down,
-    SqlTimeout: _database_down,
+    **dict.fromkeys(DATABASE_DOWN, _database_down),
     PricingError: _domain,
     ValidationException: _validation,
     HTTPException: _http,

@@ -1,47 +1,26 @@
 """GET /ready: readiness per dependency, public and never rate limited (access.md, Health).
 
-PostgreSQL (or SQLite) down answers 503; Redis down answers 200 `degraded` (limits and
-caches fall back to memory, and `rate_limits` says this process counts on its own); a broker
-or an LLM key that is not configured is `not_configured`, not a failure. Each check runs in
-a thread of its own and is given CHECK_TIMEOUT seconds, so a blackholed dependency cannot
-hold the answer past a second; at most one check per dependency is in flight, so probes of a
-hung one do not pile threads up. Nothing secret is shown: no URL, host, user or error
-message, only states, latencies and error class names.
-
-`warnings` lists what is wrong without being down: on PostgreSQL, an application role that
-could defeat the append-only audit log (a superuser, or the audit table's owner; see
-docs/database-roles.md). The status stays `ok`: the service works, but is not hardened.
+The checks are the container's (`pricing_adapters.readiness`): PostgreSQL (or SQLite) down
+answers 503, Redis down 200 `degraded`; the answer comes within about a second whatever
+hangs, and shows no URL, host or secret. `warnings` lists what is wrong without being down:
+on PostgreSQL, an application role that could defeat the append-only audit log (a superuser,
+or the audit table's owner; see docs/database-roles.md).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import anyio.to_thread
 import msgspec
-import redis
 from litestar import Response, get
 from litestar.datastructures import CacheControlHeader
-from sqlalchemy import Engine, text
 
-from pricing_adapters.bootstrap import Container
-from pricing_adapters.sql.roles import privilege_warnings
 from pricing_api.http.documented import answer
 from pricing_api.http.schemas import Services
 from pricing_api.http.security import PUBLIC
 
-__all__ = ["CHECK_TIMEOUT", "ReadyOut", "readiness", "ready"]
-
-CHECK_TIMEOUT = 0.8  # seconds each check may take; the answer comes within about that
-_SOCKET_TIMEOUT = 0.5  # Redis sockets give up before the check does
-_lock = threading.Lock()
-_in_flight: dict[tuple[str, int | str], Future[None]] = {}
-_redis: dict[str, redis.Redis] = {}
+__all__ = ["ReadyOut", "ready"]
 
 
 class CheckOut(msgspec.Struct):
@@ -62,129 +41,6 @@ class ReadyOut(msgspec.Struct):
     warnings: list[str] = msgspec.field(default_factory=list)
 
 
-def _start(key: tuple[str, int | str], check: Callable[[], None]) -> Future[None]:
-    """The check in flight for `key`, or a new one in its own daemon thread."""
-    with _lock:
-        running = _in_flight.get(key)
-        if running is not None and not running.done():
-            return running
-        future: Future[None] = Future()
-        _in_flight[key] = future
-
-    def run() -> None:
-        try:
-            check()
-        except BaseException as error:  # reported as the check's state, never raised
-            future.set_exception(error)
-        else:
-            future.set_result(None)
-
-    threading.Thread(target=run, name=f"ready-{key[0]}", daemon=True).start()
-    return future
-
-
-def _outcome(future: Future[None], started: float, deadline: float) -> dict[str, Any]:
-    try:
-        future.result(timeout=max(0.0, deadline - time.perf_counter()))
-    except FutureTimeout:
-        detail = f"no answer within {CHECK_TIMEOUT * 1000:.0f} ms"
-        return {"state": "down", "latency_ms": CHECK_TIMEOUT * 1000, "detail": detail}
-    except Exception as error:
-        elapsed = (time.perf_counter() - started) * 1000
-        return {"state": "down", "latency_ms": round(elapsed, 2), "detail": type(error).__name__}
-    return {"state": "ok", "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
-
-
-def _database(engine: Engine) -> Callable[[], None]:
-    def check() -> None:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
-    return check
-
-
-def _redis_ping(url: str) -> Callable[[], None]:
-    def check() -> None:
-        with _lock:
-            client = _redis.get(url)
-            if client is None:
-                client = _redis[url] = redis.Redis.from_url(
-                    url, socket_timeout=_SOCKET_TIMEOUT, socket_connect_timeout=_SOCKET_TIMEOUT
-                )
-        client.ping()
-
-    return check
-
-
-def _rate_limits(services: Container) -> dict[str, Any]:
-    """Where the limits are counted: shared (Redis), or this process's own memory — by
-    configuration, or as a fallback while Redis does not answer (`degraded`)."""
-    if not services.settings.rate_limit_enabled:
-        return {"state": "disabled", "latency_ms": None}
-    if not services.settings.redis_url:
-        return {"state": "ok", "latency_ms": None, "backend": "memory"}
-    if services.rate_limiter.degraded:
-        detail = "counted per process: the shared store does not answer"
-        return {"state": "degraded", "latency_ms": None, "backend": "memory", "detail": detail}
-    return {"state": "ok", "latency_ms": None, "backend": "redis"}
-
-
-def _start_privileges(engine: Engine) -> tuple[Future[None], list[str]]:
-    """The role check in flight: its future and the list it fills."""
-    found: list[str] = []
-
-    def check() -> None:
-        found.extend(privilege_warnings(engine))
-
-    return _start(("privileges", id(engine)), check), found
-
-
-def _warnings(started: tuple[Future[None], list[str]] | None, deadline: float) -> list[str]:
-    """What the role check found by the deadline; nothing if it failed or is late (the
-    database check says so)."""
-    if started is None:
-        return []
-    future, found = started
-    try:
-        future.result(timeout=max(0.0, deadline - time.perf_counter()))
-    except Exception:
-        return []
-    return list(found)
-
-
-def readiness(services: Container) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body): every check started at once, each waited for until the deadline."""
-    settings = services.settings
-    started = time.perf_counter()
-    deadline = started + CHECK_TIMEOUT
-    checks: dict[str, dict[str, Any]] = {}
-    pending: dict[str, Future[None]] = {}
-    engine = services.engine
-    if engine is None:
-        checks["database"] = {"state": "ok", "latency_ms": 0.0, "backend": "memory"}
-    else:
-        pending["database"] = _start(("database", id(engine)), _database(engine))
-    privileges = _start_privileges(engine) if engine is not None else None
-    if settings.redis_url:
-        pending["redis"] = _start(("redis", settings.redis_url), _redis_ping(settings.redis_url))
-    for name, future in pending.items():
-        checks[name] = _outcome(future, started, deadline)
-    if engine is not None:
-        checks["database"]["backend"] = engine.dialect.name
-    checks.setdefault("redis", {"state": "not_configured", "latency_ms": None})
-    # The settings name no broker and no LLM key; access.md's readiness lists both, so they
-    # answer `not_configured`.
-    for name in ("broker", "llm"):
-        checks[name] = {"state": "not_configured", "latency_ms": None}
-    checks["rate_limits"] = _rate_limits(services)
-    warnings = _warnings(privileges, deadline)
-    if checks["database"]["state"] != "ok":
-        return 503, {"status": "down", "checks": checks, "warnings": warnings}
-    degraded = any(c["state"] in {"down", "degraded"} for c in checks.values())
-    status = "degraded" if degraded else "ok"
-    return 200, {"status": status, "checks": checks, "warnings": warnings}
-
-
 @get(
     "/ready",
     opt=PUBLIC,
@@ -199,5 +55,5 @@ def readiness(services: Container) -> tuple[int, dict[str, Any]]:
 )
 async def ready(services: Services) -> Response[dict[str, Any]]:
     """Answers within about a second whatever hangs; shows no URL, host or secret."""
-    status, body = await anyio.to_thread.run_sync(readiness, services)
+    status, body = await anyio.to_thread.run_sync(services.readiness.check)
     return Response(body, status_code=status)
