@@ -215,6 +215,19 @@ def test_revocation_reaches_only_the_family_or_the_user_named(stores: Stores) ->
     assert stores.refresh.use("r3", T0) is True
 
 
+def test_a_token_names_its_parent_and_the_parent_finds_its_successor(stores: Stores) -> None:
+    stores.users.add(user(1))
+    stores.refresh.add(record(1))
+    stores.refresh.add(record(2, parent_id="r1"))
+    stores.refresh.add(record(3, "f2"))
+    assert stores.refresh.by_hash(f"{2:064x}") == record(2, parent_id="r1")
+    assert stores.refresh.successor("r1") == record(2, parent_id="r1")
+    assert stores.refresh.successor("r2") is None
+    assert stores.refresh.successor("r3") is None
+    assert stores.refresh.use("r2", T0) is True
+    assert stores.refresh.successor("r1") == record(2, parent_id="r1", used_at=T0)
+
+
 def test_of_ten_concurrent_uses_exactly_one_wins(stores: Stores) -> None:
     stores.users.add(user(1))
     stores.refresh.add(record(1))

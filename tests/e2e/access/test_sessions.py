@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from pricing_core.access.roles import Role
-from tests.e2e.access.conftest import PASSWORD, Api, bearer
+from tests.e2e.access.conftest import PASSWORD, Api, MovingClock, bearer
 
 ME = "/api/v1/auth/me"
 REFRESH = "/api/v1/auth/refresh"
@@ -55,6 +57,28 @@ def test_reuse_of_a_spent_token_revokes_the_whole_family(api: Api) -> None:
     refused = api.events(action="authn_refresh", actor=user.id)
     assert [e.detail["reason"] for e in refused] == ["revoked"]
     assert rotate(api, other["refresh_token"])
+
+
+@pytest.mark.parametrize("database", ["memory", "sqlite"])
+def test_a_lost_race_within_the_grace_leaves_the_winners_session_alive(
+    make_api: Any, database: str, request: pytest.FixtureRequest
+) -> None:
+    """Issue 11 item 2, one request after another with a clock the test moves: the loser
+    presents the token the winner spent a moment ago; later, the same is a replay."""
+    url = "memory://" if database == "memory" else request.getfixturevalue("sqlite_url")
+    clocked: Api = make_api(database_url=url, clock=MovingClock())
+    user, first = clocked.session()
+    winner = rotate(clocked, first["refresh_token"])
+    clocked.clock.advance(seconds=1)  # type: ignore[union-attr]
+    assert refresh(clocked, first["refresh_token"]).status_code == 401
+    assert clocked.events(action="authn_token_reuse", actor=user.id) == []
+    refused = clocked.events(action="authn_refresh", actor=user.id)
+    assert [e.detail["reason"] for e in refused] == ["concurrent_use"]
+    later = rotate(clocked, winner["refresh_token"])  # the winner's session lives
+    clocked.clock.advance(minutes=1)
+    assert refresh(clocked, winner["refresh_token"]).status_code == 401  # now a replay
+    assert len(clocked.events(action="authn_token_reuse", actor=user.id)) == 1
+    assert refresh(clocked, later["refresh_token"]).status_code == 401  # family revoked
 
 
 def test_idle_expiry(api: Api) -> None:

@@ -83,6 +83,8 @@ class RefreshRecord:
     family_expires_at: datetime  # absolute expiry of the whole family
     used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # The token whose use issued this one (None for a login's): tells a lost race from a replay.
+    parent_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)
