@@ -59,7 +59,7 @@ class AccountFactory:
     clock: Clock
 
     def add(self, *, email: str, password: str, name: str, role: Role) -> User:
-        self.passwords.check(password, email=email)
+        self.passwords.check(password, email=email, name=name)
         if self.users.by_email(email) is not None:
             raise EmailTaken()
         user = User(

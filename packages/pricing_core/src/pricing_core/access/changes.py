@@ -58,7 +58,7 @@ class ChangePassword:
             self.throttle.record_failure(self.failures, email=user.email, ip=info.ip, now=now)
             self._audit(user, Outcome.FAILURE, info, "wrong_current_password")
             raise InvalidRequest("current_password", "is not correct")
-        self.passwords.check(new, email=user.email)
+        self.passwords.check(new, email=user.email, name=user.name, current=current)
         new_hash = self.hasher.hash(new)
         # Read again after the slow hash so that nothing saved meanwhile is overwritten.
         user = self.users.get(user.id) or user
