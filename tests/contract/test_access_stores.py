@@ -162,6 +162,17 @@ def test_users_are_found_by_id_and_by_email_in_any_case(stores: Stores) -> None:
     assert stores.users.by_email("person2@example.org") is None
 
 
+def test_a_one_time_password_expiry_is_kept_and_cleared(stores: Stores) -> None:
+    expires = T0 + timedelta(hours=72)
+    stores.users.add(user(1, one_time_password_expires_at=expires))
+    found = stores.users.get("u1")
+    assert found == user(1, one_time_password_expires_at=expires)
+    assert found is not None
+    assert found.password_change_required
+    stores.users.save(attrs.evolve(found, one_time_password_expires_at=None))
+    assert stores.users.get("u1") == user(1)
+
+
 def test_a_taken_email_in_another_case_is_a_conflict(stores: Stores) -> None:
     stores.users.add(user(1))
     with pytest.raises(EmailTaken) as caught:

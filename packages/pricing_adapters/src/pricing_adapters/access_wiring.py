@@ -175,6 +175,7 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
         secrets=secrets,
         auditor=auditor,
         clock=clock,
+        one_time_password_ttl=timedelta(hours=settings.one_time_password_hours),
     )
     users, api_keys = stores.users, stores.api_keys
     return AccessServices(

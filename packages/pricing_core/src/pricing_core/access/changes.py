@@ -63,7 +63,7 @@ class ChangePassword:
         # Read again after the slow hash so that nothing saved meanwhile is overwritten.
         user = self.users.get(user.id) or user
         now = self.clock.now()
-        user = attrs.evolve(user, password_hash=new_hash)
+        user = attrs.evolve(user, password_hash=new_hash, one_time_password_expires_at=None)
         user = end_sessions(user, self.sessions.refresh_tokens, now)
         self.users.save(user)
         revoke_access_token(principal, self.revocations)

@@ -85,6 +85,8 @@ class Refresh:
             self._refuse(record, "inactive_user", info)
         if user.sessions_valid_after is not None and record.created_at < user.sessions_valid_after:
             self._refuse(record, "sessions_revoked", info)
+        if user.one_time_password_expired(now):
+            self._refuse(record, "one_time_password_expired", info)
         if not store.use(record.id, now):
             self._refuse(record, "concurrent_use", info)
         return self.sessions.rotate(record, user, now)

@@ -110,4 +110,5 @@ class Sessions:
             access_token=self.codec.encode(claims),
             refresh_token=raw,
             expires_in=int(self.policy.access_ttl.total_seconds()),
+            password_change_required=user.password_change_required,
         )
