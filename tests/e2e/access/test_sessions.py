@@ -149,6 +149,28 @@ def test_deactivation_kills_the_users_tokens_within_one_request(api: Api) -> Non
     assert api.user(user.id).active is False  # deactivated, not deleted
 
 
+def test_a_deactivated_user_can_be_reactivated_by_an_administrator(api: Api) -> None:
+    """Issue 11: POST /users/{id}/reactivate undoes DELETE, audited; old tokens stay dead."""
+    admin_user, admin = api.session(Role.ADMIN)
+    user, tokens = api.session(Role.HR_MANAGER)
+    url = f"/api/v1/auth/users/{user.id}"
+    assert api.client.delete(url, headers=bearer(admin["access_token"])).status_code == 200
+    back = api.client.post(f"{url}/reactivate", headers=bearer(admin["access_token"]))
+    assert back.status_code == 200, back.text
+    assert back.json()["active"] is True
+    assert api.user(user.id).active is True
+    assert me(api, tokens["access_token"]) == 401  # the old session stays ended
+    assert me(api, api.login(user.email)["access_token"]) == 200
+    rows = api.events(action="user_reactivate", target_id=user.id)
+    assert [(r.actor, r.outcome) for r in rows] == [(admin_user.id, "success")]
+    refused = api.client.post(f"{url}/reactivate", headers=bearer(tokens["access_token"]))
+    assert refused.status_code == 401
+    other, manager = api.session(Role.HR_MANAGER)
+    forbidden = api.client.post(f"{url}/reactivate", headers=bearer(manager["access_token"]))
+    assert forbidden.status_code == 403  # MANAGE_USERS is an administrator's
+    assert other.id != user.id
+
+
 def test_role_change_ends_the_users_sessions(api: Api) -> None:
     _, admin = api.session(Role.ADMIN)
     user, tokens = api.session(Role.HR_MANAGER)

@@ -125,6 +125,7 @@ class World:
     change_password: svc.ChangePassword = attrs.field(init=False)
     change_role: svc.ChangeRole = attrs.field(init=False)
     deactivate: svc.DeactivateUser = attrs.field(init=False)
+    reactivate: svc.ReactivateUser = attrs.field(init=False)
     register: svc.Register = attrs.field(init=False)
     create_user: svc.CreateUser = attrs.field(init=False)
     list_users: svc.ListUsers = attrs.field(init=False)
@@ -205,6 +206,7 @@ class World:
             auditor=auditor,
             clock=clock,
         )
+        self.reactivate = svc.ReactivateUser(users=self.users, auditor=auditor)
         self.register = svc.Register(accounts=accounts, policy=self.registration)
         self.create_user = svc.CreateUser(accounts=accounts)
         self.list_users = svc.ListUsers(users=self.users)

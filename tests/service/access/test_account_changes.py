@@ -120,6 +120,34 @@ def test_deactivation_ends_sessions_and_logins(world: World, admin: User, user: 
     assert [e.target_id for e in world.events("user_deactivate")] == [user.id]
 
 
+def test_a_deactivated_user_is_reactivated_by_an_administrator(
+    world: World, admin: User, user: User
+) -> None:
+    """Issue 11: DELETE deactivates; an administrator may undo it, audited."""
+    pair = world.login(user.email, USER_PASSWORD, INFO)
+    acting = world.principal(admin)
+    world.deactivate(acting, user.id, INFO)
+    back = world.reactivate(acting, user.id, INFO)
+    assert back.active
+    assert world.users.get(user.id) == back
+    world.login(user.email, USER_PASSWORD, INFO)  # logs in again
+    dead(world, pair)  # the sessions that ended with the deactivation stay ended
+    (event,) = world.events("user_reactivate")
+    assert (event.actor, event.target_type, event.target_id) == (admin.id, "user", user.id)
+    assert world.reactivate(acting, user.id, INFO) == back  # already active: nothing new
+    assert len(world.events("user_reactivate")) == 1
+
+
+def test_reactivation_has_the_limits_of_deactivation(world: World, admin: User) -> None:
+    viewer = world.add_user("viewer@acme.test", role=Role.VIEWER)
+    with pytest.raises(Forbidden):
+        world.reactivate(world.principal(viewer), admin.id, INFO)  # no MANAGE_USERS
+    with pytest.raises(Conflict):
+        world.reactivate(world.principal(admin), admin.id, INFO)
+    with pytest.raises(NotFound):
+        world.reactivate(world.principal(admin), "nobody", INFO)
+
+
 def test_nobody_deactivates_themselves(world: World, admin: User) -> None:
     with pytest.raises(Conflict):
         world.deactivate(world.principal(admin), admin.id, INFO)

@@ -135,7 +135,7 @@ def test_four_eyes_its_creator_never_rejects_it_either(flow: Workflow) -> None:
     """Issue 11: a manager may not reject their own request."""
     for creator in (MAX, ADA):
         rid = _submitted(flow, creator)
-        with pytest.raises(Forbidden, match="four-eyes.*reject"):
+        with pytest.raises(Forbidden, match=r"four-eyes.*reject"):
             flow.reject(creator, rid, "not needed after all", INFO)
         assert flow.get(VIC, rid).request.status is RequestStatus.SUBMITTED
         assert flow.reject(MIA, rid, "not needed", INFO).request.status is RequestStatus.REJECTED

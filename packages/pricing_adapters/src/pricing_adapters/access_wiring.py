@@ -51,6 +51,7 @@ from pricing_core.access.service import (
     ListUsers,
     Login,
     Logout,
+    ReactivateUser,
     ReadAudit,
     RecordDenied,
     Refresh,
@@ -86,6 +87,7 @@ class AccessServices:
     get_user: GetUser
     change_role: ChangeRole
     deactivate_user: DeactivateUser
+    reactivate_user: ReactivateUser
     create_api_key: CreateApiKey
     revoke_api_key: RevokeApiKey
     list_api_keys: ListApiKeys
@@ -234,6 +236,7 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
         deactivate_user=DeactivateUser(
             users=users, sessions=sessions, api_keys=api_keys, auditor=auditor, clock=clock
         ),
+        reactivate_user=ReactivateUser(users=users, auditor=auditor),
         create_api_key=CreateApiKey(
             api_keys=api_keys, secrets=secrets, auditor=auditor, clock=clock
         ),

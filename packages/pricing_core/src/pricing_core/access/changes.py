@@ -22,7 +22,7 @@ from pricing_core.access.tokens import ThrottlePolicy
 from pricing_core.errors import Conflict, Forbidden, InvalidRequest, NotAuthenticated, NotFound
 from pricing_core.ports import Clock
 
-__all__ = ["ChangePassword", "ChangeRole", "DeactivateUser"]
+__all__ = ["ChangePassword", "ChangeRole", "DeactivateUser", "ReactivateUser"]
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +141,36 @@ class DeactivateUser:
             return user
         changed = attrs.evolve(user, active=False)
         return _lower(self, actor, changed, above=None, action="user_deactivate", info=info)
+
+
+@attrs.frozen(kw_only=True)
+class ReactivateUser:
+    """Let a deactivated account log in again (MANAGE_USERS), audited.
+
+    Only its ability to log in comes back: the sessions and API keys that ended with the
+    deactivation stay ended. The same limits as deactivation apply: not oneself, not a role
+    above the actor's.
+    """
+
+    users: UserStore
+    auditor: Auditor
+
+    def __call__(self, actor: Principal, user_id: str, info: RequestInfo) -> User:
+        require(actor, Permission.MANAGE_USERS)
+        user = _target(self.users, actor, user_id, "reactivate")
+        if user.active:
+            return user
+        saved = attrs.evolve(user, active=True)
+        self.users.save(saved)
+        self.auditor.record(
+            "user_reactivate",
+            Outcome.SUCCESS,
+            info,
+            actor=actor.actor,
+            target_type="user",
+            target_id=saved.id,
+        )
+        return saved
 
 
 def _lower(
