@@ -155,3 +155,28 @@ def test_a_password_the_administrator_chose_is_not_one_time(clocked: Api) -> Non
         login(clocked, "chosen@example.com", NEW_PASSWORD).json()["password_change_required"]
         is False
     )
+
+
+def test_an_administrator_resets_an_expired_one_time_password(clocked: Api) -> None:
+    email, one_time = created(clocked)
+    assert clocked.clock is not None
+    clocked.clock.advance(hours=73)
+    assert login(clocked, email, one_time).status_code == 401
+    admin_user, admin = clocked.session(Role.ADMIN)
+    user = clocked.container.access.users.by_email(email)
+    assert user is not None
+    url = f"{USERS}/{user.id}/reset-password"
+    reset = clocked.client.post(url, headers=bearer(admin["access_token"]))
+    assert reset.status_code == 200, reset.text
+    assert reset.headers["cache-control"] == "no-store"
+    again = reset.json()["one_time_password"]
+    assert again and again != one_time
+    tokens = login(clocked, email, again).json()
+    assert tokens["password_change_required"] is True
+    rows = clocked.events(action="password_reset", target_id=user.id)
+    assert [(r.actor, str(r.outcome)) for r in rows] == [(admin_user.id, "success")]
+    assert again not in repr(rows)
+    own = clocked.client.post(
+        f"{USERS}/{admin_user.id}/reset-password", headers=bearer(admin["access_token"])
+    )
+    assert own.status_code == 409

@@ -126,6 +126,7 @@ class World:
     change_role: svc.ChangeRole = attrs.field(init=False)
     deactivate: svc.DeactivateUser = attrs.field(init=False)
     reactivate: svc.ReactivateUser = attrs.field(init=False)
+    reset_password: svc.ResetPassword = attrs.field(init=False)
     register: svc.Register = attrs.field(init=False)
     create_user: svc.CreateUser = attrs.field(init=False)
     list_users: svc.ListUsers = attrs.field(init=False)
@@ -207,6 +208,7 @@ class World:
             clock=clock,
         )
         self.reactivate = svc.ReactivateUser(users=self.users, auditor=auditor)
+        self.reset_password = svc.ResetPassword(accounts=accounts, sessions=sessions)
         self.register = svc.Register(accounts=accounts, policy=self.registration)
         self.create_user = svc.CreateUser(accounts=accounts)
         self.list_users = svc.ListUsers(users=self.users)

@@ -209,3 +209,21 @@ def test_an_expired_one_time_password_no_longer_logs_in(world: World, admin: Use
         world.authenticate(pair.access_token, INFO)
     with pytest.raises(InvalidToken):
         world.refresh(pair.refresh_token, INFO)
+
+
+def test_a_reset_gives_a_new_one_time_password_and_ends_sessions(
+    world: World, admin: User, user: User
+) -> None:
+    pair = world.login(user.email, USER_PASSWORD, INFO)
+    acting = world.principal(admin)
+    reset, generated = world.reset_password(acting, user.id, INFO)
+    assert reset.one_time_password_expires_at == world.clock.now() + timedelta(hours=72)
+    dead(world, pair)
+    with pytest.raises(NotAuthenticated):
+        world.login(user.email, USER_PASSWORD, INFO)
+    assert world.login(user.email, generated, INFO).password_change_required
+    assert [e.target_id for e in world.events("password_reset")] == [user.id]
+    with pytest.raises(Conflict):
+        world.reset_password(acting, admin.id, INFO)
+    with pytest.raises(Forbidden):
+        world.reset_password(Principal(role=Role.HR_MANAGER, user_id="m"), user.id, INFO)

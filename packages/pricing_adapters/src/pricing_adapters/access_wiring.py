@@ -57,6 +57,7 @@ from pricing_core.access.service import (
     Refresh,
     Register,
     RegistrationPolicy,
+    ResetPassword,
     RevokeApiKey,
     Sessions,
     UpdateProfile,
@@ -88,6 +89,7 @@ class AccessServices:
     change_role: ChangeRole
     deactivate_user: DeactivateUser
     reactivate_user: ReactivateUser
+    reset_password: ResetPassword
     create_api_key: CreateApiKey
     revoke_api_key: RevokeApiKey
     list_api_keys: ListApiKeys
@@ -237,6 +239,7 @@ def build_access(settings: Settings, engine: Engine | None, clock: Clock) -> Acc
             users=users, sessions=sessions, api_keys=api_keys, auditor=auditor, clock=clock
         ),
         reactivate_user=ReactivateUser(users=users, auditor=auditor),
+        reset_password=ResetPassword(accounts=accounts, sessions=sessions),
         create_api_key=CreateApiKey(
             api_keys=api_keys, secrets=secrets, auditor=auditor, clock=clock
         ),

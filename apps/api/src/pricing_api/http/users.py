@@ -115,6 +115,24 @@ class UsersController(Controller):
         return user_out(services.access.deactivate_user(principal, user_id, info))
 
     @post(
+        "/{user_id:str}/reset-password",
+        opt=needs(Permission.MANAGE_USERS),
+        status_code=200,
+        cache_control=NO_STORE,
+        summary="Give an account a new one-time password, answered once; its sessions end",
+        responses=problems(400, *_GUARDED, 404, 409),
+    )
+    async def reset_password(
+        self, user_id: FromPath[str], services: Services, principal: Caller, info: Info
+    ) -> CreatedUserOut:
+        """For a forgotten or expired password: the user logs in with `one_time_password`
+        and must change it first; it expires after PRICING_ONE_TIME_PASSWORD_HOURS. 409 for
+        your own account (change your password instead), 403 for a role above yours."""
+        reset = services.access.reset_password
+        user, generated = await password_work(reset, principal, user_id, info)
+        return created_user_out(user, generated)
+
+    @post(
         "/{user_id:str}/reactivate",
         opt=needs(Permission.MANAGE_USERS),
         status_code=200,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from pricing_core.access.accounts import AccountFactory
 from pricing_core.access.audit import Auditor, RequestInfo, require
 from pricing_core.access.fields import check_role
 from pricing_core.access.keys import revoke_keys_of
@@ -22,7 +23,7 @@ from pricing_core.access.tokens import ThrottlePolicy
 from pricing_core.errors import Conflict, Forbidden, InvalidRequest, NotAuthenticated, NotFound
 from pricing_core.ports import Clock
 
-__all__ = ["ChangePassword", "ChangeRole", "DeactivateUser", "ReactivateUser"]
+__all__ = ["ChangePassword", "ChangeRole", "DeactivateUser", "ReactivateUser", "ResetPassword"]
 
 
 @attrs.frozen(kw_only=True)
@@ -171,6 +172,44 @@ class ReactivateUser:
             target_id=saved.id,
         )
         return saved
+
+
+@attrs.frozen(kw_only=True)
+class ResetPassword:
+    """Give an account a new one-time password (MANAGE_USERS), answered once, audited.
+
+    For a user who forgot theirs or whose one-time password expired. Every session of the
+    account ends; the new password must be changed at first login and expires like the
+    first one. Not for oneself (change your password instead), nor above one's role.
+    """
+
+    accounts: AccountFactory
+    sessions: Sessions
+
+    def __call__(self, actor: Principal, user_id: str, info: RequestInfo) -> tuple[User, str]:
+        require(actor, Permission.MANAGE_USERS)
+        user = _target(self.accounts.users, actor, user_id, "reset the password of")
+        password = self.accounts.generate_password(user.email)
+        new_hash = self.accounts.hasher.hash(password)
+        # Read again after the slow hash so that nothing saved meanwhile is overwritten.
+        user = self.accounts.users.get(user.id) or user
+        now = self.accounts.clock.now()
+        user = attrs.evolve(
+            user,
+            password_hash=new_hash,
+            one_time_password_expires_at=now + self.accounts.one_time_password_ttl,
+        )
+        user = end_sessions(user, self.sessions.refresh_tokens, now)
+        self.accounts.users.save(user)
+        self.accounts.auditor.record(
+            "password_reset",
+            Outcome.SUCCESS,
+            info,
+            actor=actor.actor,
+            target_type="user",
+            target_id=user.id,
+        )
+        return user, password
 
 
 def _lower(

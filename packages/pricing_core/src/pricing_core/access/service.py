@@ -18,6 +18,7 @@ from pricing_core.access.changes import (
     ChangeRole,
     DeactivateUser,
     ReactivateUser,
+    ResetPassword,
 )
 from pricing_core.access.keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from pricing_core.access.login import Login, Logout
@@ -46,6 +47,7 @@ __all__ = [
     "Register",
     "RegistrationPolicy",
     "RequestInfo",
+    "ResetPassword",
     "RevokeApiKey",
     "Sessions",
     "UpdateProfile",
