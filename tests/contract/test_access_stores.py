@@ -155,6 +155,17 @@ def test_users_are_found_by_id_and_by_email_in_any_case(stores: Stores) -> None:
     assert stores.users.by_email("person2@example.org") is None
 
 
+def test_a_one_time_password_expiry_is_kept_and_cleared(stores: Stores) -> None:
+    expires = T0 + timedelta(hours=72)
+    stores.users.add(user(1, one_time_password_expires_at=expires))
+    found = stores.users.get("u1")
+    assert found == user(1, one_time_password_expires_at=expires)
+    assert found is not None
+    assert found.password_change_required
+    stores.users.save(attrs.evolve(found, one_time_password_expires_at=None))
+    assert stores.users.get("u1") == user(1)
+
+
 def test_a_taken_email_in_another_case_is_a_conflict(stores: Stores) -> None:
     stores.users.add(user(1))
     with pytest.raises(EmailTaken) as caught:
@@ -206,6 +217,19 @@ def test_revocation_reaches_only_the_family_or_the_user_named(stores: Stores) ->
     stores.refresh.revoke_user("u1", T0)
     assert stores.refresh.use("r2", T0) is False
     assert stores.refresh.use("r3", T0) is True
+
+
+def test_a_token_names_its_parent_and_the_parent_finds_its_successor(stores: Stores) -> None:
+    stores.users.add(user(1))
+    stores.refresh.add(record(1))
+    stores.refresh.add(record(2, parent_id="r1"))
+    stores.refresh.add(record(3, "f2"))
+    assert stores.refresh.by_hash(f"{2:064x}") == record(2, parent_id="r1")
+    assert stores.refresh.successor("r1") == record(2, parent_id="r1")
+    assert stores.refresh.successor("r2") is None
+    assert stores.refresh.successor("r3") is None
+    assert stores.refresh.use("r2", T0) is True
+    assert stores.refresh.successor("r1") == record(2, parent_id="r1", used_at=T0)
 
 
 def test_of_ten_concurrent_uses_exactly_one_wins(stores: Stores) -> None:

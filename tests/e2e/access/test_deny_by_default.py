@@ -31,6 +31,8 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/auth/users/{user_id:str}"): Permission.MANAGE_USERS,
     ("PUT", "/api/v1/auth/users/{user_id:str}/role"): Permission.MANAGE_ROLES,
     ("DELETE", "/api/v1/auth/users/{user_id:str}"): Permission.MANAGE_USERS,
+    ("POST", "/api/v1/auth/users/{user_id:str}/reactivate"): Permission.MANAGE_USERS,
+    ("POST", "/api/v1/auth/users/{user_id:str}/reset-password"): Permission.MANAGE_USERS,
     ("GET", "/api/v1/auth/api-keys"): Permission.MANAGE_API_KEYS,
     ("POST", "/api/v1/auth/api-keys"): Permission.MANAGE_API_KEYS,
     ("DELETE", "/api/v1/auth/api-keys/{key_id:str}"): Permission.MANAGE_API_KEYS,

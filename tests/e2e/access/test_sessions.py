@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from pricing_core.access.roles import Role
 from tests.e2e.access.conftest import PASSWORD, Api, bearer
+from tests.gear.clock import FakeClock
 
 ME = "/api/v1/auth/me"
 REFRESH = "/api/v1/auth/refresh"
@@ -55,6 +58,28 @@ def test_reuse_of_a_spent_token_revokes_the_whole_family(api: Api) -> None:
     refused = api.events(action="authn_refresh", actor=user.id)
     assert [e.detail["reason"] for e in refused] == ["revoked"]
     assert rotate(api, other["refresh_token"])
+
+
+@pytest.mark.parametrize("database", ["memory", "sqlite"])
+def test_a_lost_race_within_the_grace_leaves_the_winners_session_alive(
+    make_api: Any, database: str, request: pytest.FixtureRequest
+) -> None:
+    """Issue 11 item 2, one request after another with a clock the test moves: the loser
+    presents the token the winner spent a moment ago; later, the same is a replay."""
+    url = "memory://" if database == "memory" else request.getfixturevalue("sqlite_url")
+    clocked: Api = make_api(database_url=url, clock=FakeClock())
+    user, first = clocked.session()
+    winner = rotate(clocked, first["refresh_token"])
+    clocked.clock.advance(seconds=1)  # type: ignore[union-attr]
+    assert refresh(clocked, first["refresh_token"]).status_code == 401
+    assert clocked.events(action="authn_token_reuse", actor=user.id) == []
+    refused = clocked.events(action="authn_refresh", actor=user.id)
+    assert [e.detail["reason"] for e in refused] == ["concurrent_use"]
+    later = rotate(clocked, winner["refresh_token"])  # the winner's session lives
+    clocked.clock.advance(minutes=1)  # type: ignore[union-attr]
+    assert refresh(clocked, winner["refresh_token"]).status_code == 401  # now a replay
+    assert len(clocked.events(action="authn_token_reuse", actor=user.id)) == 1
+    assert refresh(clocked, later["refresh_token"]).status_code == 401  # family revoked
 
 
 def test_idle_expiry(api: Api) -> None:
@@ -123,6 +148,28 @@ def test_deactivation_kills_the_users_tokens_within_one_request(api: Api) -> Non
     login = api.client.post("/api/v1/auth/login", json={"email": user.email, "password": PASSWORD})
     assert login.status_code == 401
     assert api.user(user.id).active is False  # deactivated, not deleted
+
+
+def test_a_deactivated_user_can_be_reactivated_by_an_administrator(api: Api) -> None:
+    """Issue 11: POST /users/{id}/reactivate undoes DELETE, audited; old tokens stay dead."""
+    admin_user, admin = api.session(Role.ADMIN)
+    user, tokens = api.session(Role.HR_MANAGER)
+    url = f"/api/v1/auth/users/{user.id}"
+    assert api.client.delete(url, headers=bearer(admin["access_token"])).status_code == 200
+    back = api.client.post(f"{url}/reactivate", headers=bearer(admin["access_token"]))
+    assert back.status_code == 200, back.text
+    assert back.json()["active"] is True
+    assert api.user(user.id).active is True
+    assert me(api, tokens["access_token"]) == 401  # the old session stays ended
+    assert me(api, api.login(user.email)["access_token"]) == 200
+    rows = api.events(action="user_reactivate", target_id=user.id)
+    assert [(r.actor, r.outcome) for r in rows] == [(admin_user.id, "success")]
+    refused = api.client.post(f"{url}/reactivate", headers=bearer(tokens["access_token"]))
+    assert refused.status_code == 401
+    other, manager = api.session(Role.HR_MANAGER)
+    forbidden = api.client.post(f"{url}/reactivate", headers=bearer(manager["access_token"]))
+    assert forbidden.status_code == 403  # MANAGE_USERS is an administrator's
+    assert other.id != user.id
 
 
 def test_role_change_ends_the_users_sessions(api: Api) -> None:

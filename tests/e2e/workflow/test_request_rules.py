@@ -151,11 +151,12 @@ def test_a_rejection_needs_a_comment(api: Api) -> None:
     blank = api.call(manager, "POST", f"{BASE}/{rid}/reject", json={"comment": "  "})
     assert blank.status_code == 422
     assert blank.json()["errors"][0]["field"] == "comment"
-    # Its creator may reject (withdraw) their own, unlike approving it.
-    withdrawn = api.call(
-        manager, "POST", f"{BASE}/{_submitted(api, manager)}/reject", json={"comment": "redo"}
-    )
-    assert withdrawn.status_code == 200
+    # Issue 11: the four-eyes rule covers rejections: a manager may not reject their own.
+    own = _submitted(api, manager)
+    refused = api.call(manager, "POST", f"{BASE}/{own}/reject", json={"comment": "redo"})
+    assert refused.status_code == 403, refused.text
+    assert "four-eyes" in refused.json()["detail"]
+    assert api.call(manager, "GET", f"{BASE}/{own}").json()["status"] == "submitted"
 
 
 def test_an_api_key_cannot_decide(api: Api) -> None:

@@ -164,6 +164,14 @@ class World:
         return self.access.deactivate_user
 
     @property
+    def reactivate(self) -> svc.ReactivateUser:
+        return self.access.reactivate_user
+
+    @property
+    def reset_password(self) -> svc.ResetPassword:
+        return self.access.reset_password
+
+    @property
     def register(self) -> svc.Register:
         return self.access.register
 

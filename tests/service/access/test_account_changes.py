@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from pricing_core.access.model import Principal, TokenPair, User
+from pricing_core.access.model import AuditQuery, Principal, TokenPair, User
 from pricing_core.access.roles import Role
 from pricing_core.errors import (
     Conflict,
@@ -13,6 +15,8 @@ from pricing_core.errors import (
     InvalidToken,
     NotAuthenticated,
     NotFound,
+    OneTimePasswordExpired,
+    PasswordChangeRequired,
     TooManyAttempts,
 )
 from tests.service.access.conftest import INFO, USER_PASSWORD, World
@@ -116,6 +120,34 @@ def test_deactivation_ends_sessions_and_logins(world: World, admin: User, user: 
     assert [e.target_id for e in world.events("user_deactivate")] == [user.id]
 
 
+def test_a_deactivated_user_is_reactivated_by_an_administrator(
+    world: World, admin: User, user: User
+) -> None:
+    """Issue 11: DELETE deactivates; an administrator may undo it, audited."""
+    pair = world.login(user.email, USER_PASSWORD, INFO)
+    acting = world.principal(admin)
+    world.deactivate(acting, user.id, INFO)
+    back = world.reactivate(acting, user.id, INFO)
+    assert back.active
+    assert world.users.get(user.id) == back
+    world.login(user.email, USER_PASSWORD, INFO)  # logs in again
+    dead(world, pair)  # the sessions that ended with the deactivation stay ended
+    (event,) = world.events("user_reactivate")
+    assert (event.actor, event.target_type, event.target_id) == (admin.id, "user", user.id)
+    assert world.reactivate(acting, user.id, INFO) == back  # already active: nothing new
+    assert len(world.events("user_reactivate")) == 1
+
+
+def test_reactivation_has_the_limits_of_deactivation(world: World, admin: User) -> None:
+    viewer = world.add_user("viewer@acme.test", role=Role.VIEWER)
+    with pytest.raises(Forbidden):
+        world.reactivate(world.principal(viewer), admin.id, INFO)  # no MANAGE_USERS
+    with pytest.raises(Conflict):
+        world.reactivate(world.principal(admin), admin.id, INFO)
+    with pytest.raises(NotFound):
+        world.reactivate(world.principal(admin), "nobody", INFO)
+
+
 def test_nobody_deactivates_themselves(world: World, admin: User) -> None:
     with pytest.raises(Conflict):
         world.deactivate(world.principal(admin), admin.id, INFO)
@@ -143,3 +175,55 @@ def test_a_demoted_or_deactivated_user_loses_keys_above_them(world: World, admin
 def test_an_api_key_has_no_password_to_change(world: World) -> None:
     with pytest.raises(Forbidden):
         world.change_password(Principal(role=Role.ADMIN, api_key_id="k"), "a", "b", INFO)
+
+
+def test_a_one_time_password_must_be_changed_before_any_use_case(world: World, admin: User) -> None:
+    """Issue 11 item 4 in the core: `require` refuses, whatever the permission."""
+    acting = world.principal(admin)
+    made, generated = world.create_user(acting, "otp@acme.test", "HR_ANALYST", "O", None, INFO)
+    assert generated is not None
+    assert made.one_time_password_expires_at == world.clock.now() + timedelta(hours=72)
+    pair = world.login(made.email, generated, INFO)
+    assert pair.password_change_required
+    caller = world.authenticate(pair.access_token, INFO)
+    assert caller.password_change_required
+    with pytest.raises(PasswordChangeRequired):
+        world.list_keys(caller)
+    with pytest.raises(PasswordChangeRequired):
+        world.read_audit(caller, AuditQuery())
+    fresh = world.change_password(caller, generated, NEW_PASSWORD, INFO)
+    assert not fresh.password_change_required
+    assert world.users.get(made.id).one_time_password_expires_at is None  # type: ignore[union-attr]
+    assert not world.authenticate(fresh.access_token, INFO).password_change_required
+
+
+def test_an_expired_one_time_password_no_longer_logs_in(world: World, admin: User) -> None:
+    acting = world.principal(admin)
+    made, generated = world.create_user(acting, "late@acme.test", "VIEWER", "L", None, INFO)
+    assert generated is not None
+    pair = world.login(made.email, generated, INFO)
+    world.clock.advance(hours=72)
+    with pytest.raises(OneTimePasswordExpired):
+        world.login(made.email, generated, INFO)
+    with pytest.raises(InvalidToken):
+        world.authenticate(pair.access_token, INFO)
+    with pytest.raises(InvalidToken):
+        world.refresh(pair.refresh_token, INFO)
+
+
+def test_a_reset_gives_a_new_one_time_password_and_ends_sessions(
+    world: World, admin: User, user: User
+) -> None:
+    pair = world.login(user.email, USER_PASSWORD, INFO)
+    acting = world.principal(admin)
+    reset, generated = world.reset_password(acting, user.id, INFO)
+    assert reset.one_time_password_expires_at == world.clock.now() + timedelta(hours=72)
+    dead(world, pair)
+    with pytest.raises(NotAuthenticated):
+        world.login(user.email, USER_PASSWORD, INFO)
+    assert world.login(user.email, generated, INFO).password_change_required
+    assert [e.target_id for e in world.events("password_reset")] == [user.id]
+    with pytest.raises(Conflict):
+        world.reset_password(acting, admin.id, INFO)
+    with pytest.raises(Forbidden):
+        world.reset_password(Principal(role=Role.HR_MANAGER, user_id="m"), user.id, INFO)

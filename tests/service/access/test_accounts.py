@@ -35,7 +35,13 @@ def test_registered_users_are_viewers_of_allowed_domains() -> None:
 
 @pytest.mark.parametrize(
     "password",
-    ["a" * 15, "correct horse battery staple", " " * 15, "🔑" * 15, "p" * 128],
+    [
+        "mauve tulip orbit",
+        "correct horse battery staple",
+        "   orbit   tulip   ",
+        "🔑🔒🗝🚪🏠🦊🐍🌵🌊🍀🔥🎲🎯🧭🪐",
+        "-".join(f"orbit{n}" for n in range(30))[:128],
+    ],
 )
 def test_registration_accepts_any_composition(password: str) -> None:
     make_world(registration=OPEN).register("x@acme.test", password, "X", INFO)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pricing_core.access.model import Outcome, TokenPair, User
+from pricing_core.access.tokens import TokenPolicy
 from pricing_core.errors import InvalidToken
-from tests.service.access.conftest import INFO, USER_PASSWORD, World
+from tests.service.access.conftest import INFO, USER_PASSWORD, World, make_world
 
 
 def login(world: World, user: User) -> TokenPair:
@@ -107,3 +111,75 @@ def test_of_concurrent_refreshes_exactly_one_wins(world: World, user: User) -> N
     assert results.count(True) == 1
     live = [r for r in world.refresh_tokens.records() if r.used_at is None and r.revoked_at is None]
     assert len(live) <= 1
+
+
+def test_a_race_loser_within_the_grace_is_refused_and_the_winner_lives(
+    world: World, user: User
+) -> None:
+    """Issue 11 item 2: the loser saw the token already spent by the winner, moments ago."""
+    pair = login(world, user)
+    winner = world.refresh(pair.refresh_token, INFO)
+    world.clock.advance(seconds=TokenPolicy().reuse_grace.total_seconds() - 1)
+    error = refused(world, pair.refresh_token)
+    assert error.reason == "refresh token refused: concurrent_use"
+    assert world.events("authn_token_reuse") == []
+    assert all(r.revoked_at is None for r in world.refresh_tokens.records())
+    world.refresh(winner.refresh_token, INFO)  # the winner's session lives
+
+
+def test_a_replay_after_the_grace_revokes_the_family(world: World, user: User) -> None:
+    pair = login(world, user)
+    winner = world.refresh(pair.refresh_token, INFO)
+    world.clock.advance(seconds=TokenPolicy().reuse_grace.total_seconds())
+    refused(world, pair.refresh_token)
+    assert len(world.events("authn_token_reuse")) == 1
+    refused(world, winner.refresh_token)
+
+
+def test_a_replay_of_an_older_ancestor_within_the_grace_revokes_the_family(
+    world: World, user: User
+) -> None:
+    a = login(world, user)
+    b = world.refresh(a.refresh_token, INFO)
+    c = world.refresh(b.refresh_token, INFO)  # the family moved past A's successor
+    refused(world, a.refresh_token)  # no time has passed, yet A is two rotations old
+    assert len(world.events("authn_token_reuse")) == 1
+    refused(world, c.refresh_token)
+
+
+@given(seconds=st.floats(min_value=0, max_value=120, allow_nan=False))
+@settings(max_examples=40, deadline=None)
+def test_a_second_use_revokes_the_family_exactly_when_past_the_grace(seconds: float) -> None:
+    world = make_world()
+    user = world.add_user("race@acme.test")
+    pair = login(world, user)
+    winner = world.refresh(pair.refresh_token, INFO)
+    world.clock.advance(seconds=seconds)
+    refused(world, pair.refresh_token)
+    replay = timedelta(seconds=seconds) >= TokenPolicy().reuse_grace
+    assert len(world.events("authn_token_reuse")) == int(replay)
+    if replay:
+        refused(world, winner.refresh_token)
+    else:
+        world.refresh(winner.refresh_token, INFO)
+
+
+def test_of_concurrent_refreshes_the_winners_session_lives(world: World, user: User) -> None:
+    for _ in range(5):
+        pair = login(world, user)
+        start = threading.Barrier(10)
+
+        def attempt(
+            token: str = pair.refresh_token, start: threading.Barrier = start
+        ) -> TokenPair | None:
+            start.wait()
+            try:
+                return world.refresh(token, INFO)
+            except InvalidToken:
+                return None
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            results = [r for r in pool.map(lambda _: attempt(), range(10)) if r is not None]
+        assert len(results) == 1
+        world.refresh(results[0].refresh_token, INFO)
+    assert world.events("authn_token_reuse") == []

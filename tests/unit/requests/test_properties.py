@@ -127,3 +127,6 @@ def test_history_length_equals_the_successful_changes(plan: list[Any]) -> None:
         if stored.status is RequestStatus.APPROVED:
             assert stored.decision is not None
             assert stored.decision.by != stored.created_by  # four-eyes, whatever happened
+        if stored.status is RequestStatus.REJECTED:
+            assert stored.decision is not None
+            assert stored.decision.by != stored.created_by  # for rejections too

@@ -131,6 +131,21 @@ def test_edit_reprices_with_the_policy_now_in_force(flow: Workflow) -> None:
     assert edit.detail["previous_market_rate"] == 150000.0
 
 
+def test_four_eyes_its_creator_never_rejects_it_either(flow: Workflow) -> None:
+    """Issue 11: a manager may not reject their own request."""
+    for creator in (MAX, ADA):
+        rid = _submitted(flow, creator)
+        with pytest.raises(Forbidden, match=r"four-eyes.*reject"):
+            flow.reject(creator, rid, "not needed after all", INFO)
+        assert flow.get(VIC, rid).request.status is RequestStatus.SUBMITTED
+        assert flow.reject(MIA, rid, "not needed", INFO).request.status is RequestStatus.REJECTED
+    denied = [e for e in flow.audit.events if e.outcome is Outcome.DENIED]
+    assert [(e.action, e.actor) for e in denied] == [
+        ("pricing_request_reject", "max"),
+        ("pricing_request_reject", "ada"),
+    ]
+
+
 def test_four_eyes_its_creator_never_approves_it(flow: Workflow) -> None:
     for creator in (MAX, ADA):
         rid = _submitted(flow, creator)
@@ -174,11 +189,11 @@ def test_an_approval_may_adjust_the_range_with_a_reason(flow: Workflow) -> None:
     }
 
 
-def test_a_rejection_needs_a_comment_and_its_creator_may_withdraw(flow: Workflow) -> None:
+def test_a_rejection_needs_a_comment(flow: Workflow) -> None:
     rid = _submitted(flow, MAX)
     with pytest.raises(InvalidRequest, match="comment"):
         flow.reject(MIA, rid, "  ", INFO)
-    detail = flow.reject(MAX, rid, "wrong job", INFO)
+    detail = flow.reject(MIA, rid, "wrong job", INFO)
     assert detail.request.status is RequestStatus.REJECTED
     assert detail.request.decision is not None
     assert detail.request.decision.comment == "wrong job"

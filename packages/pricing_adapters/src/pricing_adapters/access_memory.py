@@ -106,6 +106,10 @@ class InMemoryRefreshTokenStore(RefreshTokenStore):
             put(self.uow, self._by_id, record_id, attrs.evolve(record, used_at=now))
             return True
 
+    def successor(self, record_id: str) -> RefreshRecord | None:
+        with self._lock:
+            return next((r for r in self._by_id.values() if r.parent_id == record_id), None)
+
     def revoke_family(self, family_id: str, now: datetime) -> None:
         self._revoke(lambda r: r.family_id == family_id, now)
 

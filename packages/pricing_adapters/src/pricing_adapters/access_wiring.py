@@ -54,11 +54,13 @@ from pricing_core.access.service import (
     ListUsers,
     Login,
     Logout,
+    ReactivateUser,
     ReadAudit,
     RecordDenied,
     Refresh,
     Register,
     RegistrationPolicy,
+    ResetPassword,
     RevokeApiKey,
     Sessions,
     UpdateProfile,
@@ -87,6 +89,8 @@ class AccessServices:
     get_user: GetUser
     change_role: ChangeRole
     deactivate_user: DeactivateUser
+    reactivate_user: ReactivateUser
+    reset_password: ResetPassword
     create_api_key: CreateApiKey
     revoke_api_key: RevokeApiKey
     list_api_keys: ListApiKeys
@@ -214,6 +218,7 @@ def build_access(
         auditor=auditor,
         clock=clock,
         uow=uow,
+        one_time_password_ttl=timedelta(hours=settings.one_time_password_hours),
     )
     users, api_keys = stores.users, stores.api_keys
     return AccessServices(
@@ -284,6 +289,8 @@ def build_access(
             clock=clock,
             uow=uow,
         ),
+        reactivate_user=ReactivateUser(users=users, auditor=auditor, uow=uow),
+        reset_password=ResetPassword(accounts=accounts, sessions=sessions),
         create_api_key=CreateApiKey(
             api_keys=api_keys, secrets=secrets, auditor=auditor, clock=clock, uow=uow
         ),

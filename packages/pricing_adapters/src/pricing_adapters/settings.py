@@ -192,6 +192,8 @@ class Settings:
     password_min_length: int = 15
     # Words a password may not contain: the company's and product's names, for instance.
     password_context_words: tuple[str, ...] = ()
+    # How long a generated one-time password opens its account (it must be changed at once).
+    one_time_password_hours: int = 72
     registration_enabled: bool = False
     registration_domains: tuple[str, ...] = ()
     # Rate limits (access.md): proxies whose X-Forwarded-For is believed, and overrides of
@@ -249,6 +251,9 @@ class Settings:
             jwt_audience=environ.get("PRICING_JWT_AUDIENCE") or "job-pricing-api",
             password_min_length=_integer(environ, "PRICING_PASSWORD_MIN_LENGTH", 15, 8, 128),
             password_context_words=_words(environ, "PRICING_PASSWORD_CONTEXT_WORDS"),
+            one_time_password_hours=_integer(
+                environ, "PRICING_ONE_TIME_PASSWORD_HOURS", 72, 1, 24 * 366
+            ),
             registration_enabled=_flag(environ, "PRICING_REGISTRATION_ENABLED", False),
             registration_domains=_words(environ, "PRICING_REGISTRATION_DOMAINS"),
             trusted_proxies=_networks(environ, "PRICING_TRUSTED_PROXIES"),

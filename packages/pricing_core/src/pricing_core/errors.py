@@ -17,6 +17,8 @@ __all__ = [
     "NoMarketData",
     "NotAuthenticated",
     "NotFound",
+    "OneTimePasswordExpired",
+    "PasswordChangeRequired",
     "PercentileUnavailable",
     "PricingError",
     "RevocationUnavailable",
@@ -145,6 +147,32 @@ class Forbidden(AccessError):
     """Authenticated, but the role lacks the permission (or the four-eyes rule forbids it)."""
 
     code = "forbidden"
+
+
+class OneTimePasswordExpired(NotAuthenticated):
+    """The right one-time password, past its expiry: it no longer opens the account.
+
+    Only someone who knows the password learns this, so it may say what happened.
+    """
+
+    code = "one_time_password_expired"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this one-time password has expired; ask an administrator to reset your password"
+        )
+
+
+class PasswordChangeRequired(Forbidden):
+    """The caller signed in with a one-time password and has not changed it yet."""
+
+    code = "password_change_required"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "change your one-time password first: until then you may only read your own "
+            "account, change your password and log out"
+        )
 
 
 class NotFound(PricingError):

@@ -51,6 +51,9 @@ def _create(ctx: click.Context, email: str, role: Role, name: str, generate: boo
         user, generated = services.access.create_user(CLI_ACTOR, email, role, name, password, info)
     click.echo(f"created {user.role} {user.email} (id {user.id})")
     if generated is not None:
+        expires = user.one_time_password_expires_at
+        when = expires.isoformat(timespec="minutes") if expires else "never"
+        click.echo(f"it must be changed at first login, and stops working at {when}")
         # Printed once, on stdout, so it can be piped to where it is handed on; never stored.
         click.echo(f"one-time password (shown once): {generated}")
 

@@ -41,7 +41,7 @@ from pricing_api.http.schemas import (
     tokens_out,
     user_out,
 )
-from pricing_api.http.security import AUTHENTICATED, PUBLIC
+from pricing_api.http.security import AUTHENTICATED, BEFORE_PASSWORD_CHANGE, PUBLIC
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import ROLE_PERMISSIONS
 from pricing_core.errors import Forbidden
@@ -124,6 +124,10 @@ class AuthController(Controller):
         responses=access_problems(*_BODY, 401, 429, 503),
     )
     async def login(self, data: JSONBody[LoginBody], services: Services, info: Info) -> TokensOut:
+        """With a one-time password, `password_change_required` is true: until the password
+        is changed, every route but `GET /auth/me`, change-password and logout answers 403
+        `password_change_required`. An expired one-time password answers 401
+        `one_time_password_expired`."""
         login = services.access.login
         return tokens_out(await password_work(login, data.email, data.password, info))
 
@@ -141,7 +145,7 @@ class AuthController(Controller):
 
     @post(
         "/logout",
-        opt=AUTHENTICATED,
+        opt=BEFORE_PASSWORD_CHANGE,
         status_code=204,
         summary="End this session: its access token and its refresh token family",
         responses=access_problems(*_AUTHED, 403),
@@ -151,7 +155,7 @@ class AuthController(Controller):
 
     @get(
         "/me",
-        opt=AUTHENTICATED,
+        opt=BEFORE_PASSWORD_CHANGE,
         summary="The caller's account",
         responses=access_problems(*_AUTHED, 403, 404),
     )
@@ -171,7 +175,7 @@ class AuthController(Controller):
 
     @post(
         "/me/change-password",
-        opt=AUTHENTICATED,
+        opt=BEFORE_PASSWORD_CHANGE,
         status_code=200,
         cache_control=NO_STORE,
         summary="Change the caller's password: every session ends, a new pair is answered",
@@ -193,7 +197,7 @@ class AuthController(Controller):
         opt=AUTHENTICATED,
         sync_to_thread=False,  # no I/O: the role table is in memory
         summary="The caller's role and its permissions, in access.md's order",
-        responses=access_problems(*_AUTHED),
+        responses=access_problems(*_AUTHED, 403),
     )
     def my_permissions(self, principal: Caller) -> PermissionsOut:
         return permissions_out(principal.role, ROLE_PERMISSIONS[principal.role])

@@ -119,6 +119,8 @@ class TokensOut(msgspec.Struct):
     refresh_token: str
     token_type: str
     expires_in: int
+    # True after logging in with a one-time password: change it before anything else.
+    password_change_required: bool
 
 
 class UserOut(msgspec.Struct):
@@ -128,6 +130,9 @@ class UserOut(msgspec.Struct):
     role: Role
     active: bool
     created_at: datetime
+    # The password is a one-time password: it must be changed, and stops working then.
+    password_change_required: bool
+    one_time_password_expires_at: datetime | None
 
 
 class CreatedUserOut(UserOut):
@@ -165,6 +170,8 @@ class Problem(msgspec.Struct, omit_defaults=True):
     code: str
     errors: list[FieldError] | None = None
     retry_after: int | None = None
+    # Which password rule refused a password (a 422 on a password field).
+    rule: str | None = None
 
 
 class QuotaProblem(msgspec.Struct, omit_defaults=True):
@@ -192,6 +199,7 @@ def tokens_out(pair: TokenPair) -> TokensOut:
         refresh_token=pair.refresh_token,
         token_type=pair.token_type,
         expires_in=pair.expires_in,
+        password_change_required=pair.password_change_required,
     )
 
 
@@ -203,6 +211,8 @@ def _user_fields(user: User) -> dict[str, Any]:
         "role": user.role,
         "active": user.active,
         "created_at": user.created_at,
+        "password_change_required": user.password_change_required,
+        "one_time_password_expires_at": user.one_time_password_expires_at,
     }
 
 

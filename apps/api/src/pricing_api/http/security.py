@@ -9,12 +9,14 @@ import anyio.to_thread
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from pricing_core.access.audit import check_password_changed
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission
 from pricing_core.errors import Forbidden, InvalidRequest, NotAuthenticated
 
 __all__ = [
     "AUTHENTICATED",
+    "BEFORE_PASSWORD_CHANGE",
     "PUBLIC",
     "Authenticator",
     "DenialRecorder",
@@ -25,6 +27,9 @@ __all__ = [
 
 PUBLIC = {"public": True}
 AUTHENTICATED = {"authenticated": True}
+# The few routes a caller who must change their one-time password may still use (reading
+# their account, changing the password, logging out); every other route refuses them.
+BEFORE_PASSWORD_CHANGE = {**AUTHENTICATED, "before_password_change": True}
 
 Authenticator = Callable[[str | None, str | None, dict[str, str]], Principal]
 """(bearer token, API key, request info) → Principal, or NotAuthenticated."""
@@ -74,6 +79,8 @@ def permission_guard(authenticate: Authenticator, record_denial: DenialRecorder)
         info = request_info(connection)
         principal = await anyio.to_thread.run_sync(authenticate, bearer, api_key, info)
         connection.state.principal = principal
+        if not opt.get("before_password_change"):
+            check_password_changed(principal)
         permission = opt.get("permission")
         if permission is not None and not principal.can(permission):
             await anyio.to_thread.run_sync(

@@ -1,8 +1,9 @@
 """`/api/v1/auth/users`: accounts managed by administrators (MANAGE_USERS, MANAGE_ROLES).
 
 Nobody deletes an account: DELETE deactivates it (its sessions and keys end, its history
-stays). Creating an account without a password answers a generated one-time password,
-once; it is stored only as its argon2id hash.
+stays), and POST .../reactivate lets it log in again. Creating an account without a
+password answers a generated one-time password, once; it is stored only as its argon2id
+hash, must be changed at first login and expires.
 """
 
 from __future__ import annotations
@@ -112,3 +113,36 @@ class UsersController(Controller):
         self, user_id: FromPath[str], services: Services, principal: Caller, info: Info
     ) -> UserOut:
         return user_out(services.access.deactivate_user(principal, user_id, info))
+
+    @post(
+        "/{user_id:str}/reset-password",
+        opt=needs(Permission.MANAGE_USERS),
+        status_code=200,
+        cache_control=NO_STORE,
+        summary="Give an account a new one-time password, answered once; its sessions end",
+        responses=access_problems(400, *_GUARDED, 404, 409),
+    )
+    async def reset_password(
+        self, user_id: FromPath[str], services: Services, principal: Caller, info: Info
+    ) -> CreatedUserOut:
+        """For a forgotten or expired password: the user logs in with `one_time_password`
+        and must change it first; it expires after PRICING_ONE_TIME_PASSWORD_HOURS. 409 for
+        your own account (change your password instead), 403 for a role above yours."""
+        reset = services.access.reset_password
+        user, generated = await password_work(reset, principal, user_id, info)
+        return created_user_out(user, generated)
+
+    @post(
+        "/{user_id:str}/reactivate",
+        opt=needs(Permission.MANAGE_USERS),
+        status_code=200,
+        sync_to_thread=True,
+        summary="Let a deactivated account log in again; answers it, now active",
+        responses=access_problems(400, *_GUARDED, 404, 409),
+    )
+    def reactivate(
+        self, user_id: FromPath[str], services: Services, principal: Caller, info: Info
+    ) -> UserOut:
+        """Its old sessions and API keys stay ended; reactivating an active account changes
+        nothing. 409 for your own account, 403 for a role above yours."""
+        return user_out(services.access.reactivate_user(principal, user_id, info))

@@ -44,6 +44,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "password_hash": user.password_hash,
         "created_at": user.created_at,
         "sessions_valid_after": user.sessions_valid_after,
+        "one_time_password_expires_at": user.one_time_password_expires_at,
     }
 
 
@@ -57,6 +58,7 @@ def _user(row: Row[Any]) -> User:
         password_hash=row.password_hash,
         created_at=row.created_at,
         sessions_valid_after=row.sessions_valid_after,
+        one_time_password_expires_at=row.one_time_password_expires_at,
     )
 
 

@@ -38,6 +38,7 @@ def _record(row: Row[Any]) -> RefreshRecord:
         family_expires_at=row.family_expires_at,
         used_at=row.used_at,
         revoked_at=row.revoked_at,
+        parent_id=row.parent_id,
     )
 
 
@@ -61,6 +62,7 @@ class SqlRefreshTokenStore(RefreshTokenStore):
                     family_expires_at=record.family_expires_at,
                     used_at=record.used_at,
                     revoked_at=record.revoked_at,
+                    parent_id=record.parent_id,
                 )
             )
 
@@ -84,6 +86,12 @@ class SqlRefreshTokenStore(RefreshTokenStore):
         )
         with self._db.begin() as conn:
             return conn.execute(statement).rowcount == 1
+
+    def successor(self, record_id: str) -> RefreshRecord | None:
+        query = select(refresh_tokens).where(refresh_tokens.c.parent_id == record_id)
+        with self._db.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _record(row)
 
     def _revoke(self, condition: Any, now: datetime) -> None:
         statement = (

@@ -156,6 +156,8 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sessions_valid_after", UtcDateTime, nullable=True),
+    # Set while the password is a one-time password: it must be changed, and dies then.
+    Column("one_time_password_expires_at", UtcDateTime, nullable=True),
 )
 
 refresh_tokens = Table(
@@ -176,6 +178,8 @@ refresh_tokens = Table(
     Column("family_expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime, nullable=True),
     Column("revoked_at", UtcDateTime, nullable=True),
+    # The token whose use issued this one: a replay of it is told from a lost race by it.
+    Column("parent_id", String(ID), nullable=True, index=True),
 )
 
 revoked_tokens = Table(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
 
 import attrs
 
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 GENERATED_PASSWORD_BYTES = 18  # 24 URL-safe characters, 144 bits
+DEFAULT_ONE_TIME_PASSWORD_TTL = timedelta(hours=72)
 _GENERATION_TRIES = 20  # a random password may by chance contain the email name
 
 
@@ -47,9 +49,18 @@ class RegistrationPolicy:
     allowed_domains: frozenset[str] = attrs.field(factory=frozenset, converter=_domains)
 
 
+def _positive(_: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
+    if value <= timedelta(0):
+        raise ValueError(f"{attribute.name} must be positive, got {value}")
+
+
 @attrs.frozen(kw_only=True)
 class AccountFactory:
-    """What making an account needs: checks the password, hashes it, stores the user."""
+    """What making an account needs: checks the password, hashes it, stores the user.
+
+    A one-time password (generated for someone else to hand on) must be changed at first
+    use and dies after `one_time_password_ttl`.
+    """
 
     users: UserStore
     hasher: PasswordHasher
@@ -58,24 +69,36 @@ class AccountFactory:
     auditor: Auditor
     clock: Clock
     uow: UnitOfWork
+    one_time_password_ttl: timedelta = attrs.field(
+        default=DEFAULT_ONE_TIME_PASSWORD_TTL, validator=_positive
+    )
 
     def add(
-        self, *, email: str, password: str, name: str, role: Role, audit: Callable[[User], object]
+        self,
+        *,
+        email: str,
+        password: str,
+        name: str,
+        role: Role,
+        audit: Callable[[User], object],
+        one_time: bool = False,
     ) -> User:
         """Store a new account; `audit(user)` writes its audit row in the same unit of work.
 
         The slow hash is made before the unit of work opens, so it holds nothing meanwhile.
         """
-        self.passwords.check(password, email=email)
+        self.passwords.check(password, email=email, name=name)
         if self.users.by_email(email) is not None:
             raise EmailTaken()
+        now = self.clock.now()
         user = User(
             id=self.secrets.new_id(),
             email=email,
             name=name,
             role=role,
             password_hash=self.hasher.hash(password),
-            created_at=self.clock.now(),
+            created_at=now,
+            one_time_password_expires_at=now + self.one_time_password_ttl if one_time else None,
         )
         with self.uow.transaction():
             self.users.add(user)  # raises EmailTaken when a concurrent request won
@@ -134,8 +157,9 @@ class Register:
 class CreateUser:
     """An administrator makes an account, at most of their own role.
 
-    Without a password one is generated and returned once, for the administrator to hand on;
-    with one, the password policy applies.
+    Without a password one is generated and returned once, for the administrator to hand on:
+    a one-time password, to be changed at first login, that expires. With one, the password
+    policy applies.
     """
 
     accounts: AccountFactory
@@ -173,7 +197,12 @@ class CreateUser:
             )
 
         user = self.accounts.add(
-            email=email, password=password, name=name, role=granted, audit=audit
+            email=email,
+            password=password,
+            name=name,
+            role=granted,
+            audit=audit,
+            one_time=bool(generated),
         )
         return user, generated
 

@@ -9,10 +9,18 @@ import attrs
 from pricing_core.access.model import AuditEvent, AuditQuery, Outcome, Principal
 from pricing_core.access.ports import AuditLog
 from pricing_core.access.roles import Permission
-from pricing_core.errors import Forbidden
+from pricing_core.errors import Forbidden, PasswordChangeRequired
 from pricing_core.ports import Clock
 
-__all__ = ["Auditor", "ReadAudit", "RecordDenied", "RequestInfo", "escape", "require"]
+__all__ = [
+    "Auditor",
+    "ReadAudit",
+    "RecordDenied",
+    "RequestInfo",
+    "check_password_changed",
+    "escape",
+    "require",
+]
 
 MAX_TEXT = 512  # a user agent or an email longer than this is not worth keeping whole
 _NAMED = {"\\": "\\\\", "\r": "\\r", "\n": "\\n", "\t": "\\t"}
@@ -94,8 +102,20 @@ class Auditor:
         return event
 
 
+def check_password_changed(principal: Principal) -> None:
+    """Refuse a caller who must change their one-time password first.
+
+    Every authorisation goes through here (the app's guard for every route, `require` in
+    every use case); only reading one's own account, changing the password and logging out
+    are exempt, and the app's guard is told so by those routes alone.
+    """
+    if principal.password_change_required:
+        raise PasswordChangeRequired()
+
+
 def require(principal: Principal, permission: Permission) -> None:
     """Use cases check their permission again, so a route without a guard still refuses."""
+    check_password_changed(principal)
     if not principal.can(permission):
         raise Forbidden(f"{permission} is required", permission=str(permission))
 

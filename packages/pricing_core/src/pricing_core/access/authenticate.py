@@ -56,6 +56,8 @@ class Authenticate:
             self._refuse(user.id, "access_token", "sessions revoked", info)
         if claims.role != user.role:
             self._refuse(user.id, "access_token", "role changed", info)
+        if user.one_time_password_expired(now):
+            self._refuse(user.id, "access_token", "one-time password expired", info)
         if self.revocations.is_revoked(claims.jti, now):
             self._refuse(user.id, "access_token", "token revoked", info)
         return Principal(
@@ -64,6 +66,7 @@ class Authenticate:
             token_id=claims.jti,
             token_expires_at=claims.exp,
             session_id=claims.sid,
+            password_change_required=user.password_change_required,
         )
 
     def _api_key(self, raw: str, info: RequestInfo) -> Principal:

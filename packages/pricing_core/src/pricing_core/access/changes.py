@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from pricing_core.access.accounts import AccountFactory
 from pricing_core.access.audit import Auditor, RequestInfo, require
 from pricing_core.access.fields import check_role
 from pricing_core.access.keys import revoke_keys_of
@@ -22,7 +23,7 @@ from pricing_core.access.tokens import ThrottlePolicy
 from pricing_core.errors import Conflict, Forbidden, InvalidRequest, NotAuthenticated, NotFound
 from pricing_core.ports import Clock, UnitOfWork
 
-__all__ = ["ChangePassword", "ChangeRole", "DeactivateUser"]
+__all__ = ["ChangePassword", "ChangeRole", "DeactivateUser", "ReactivateUser", "ResetPassword"]
 
 
 @attrs.frozen(kw_only=True)
@@ -59,13 +60,13 @@ class ChangePassword:
             self.throttle.record_failure(self.failures, email=user.email, ip=info.ip, now=now)
             self._audit(user, Outcome.FAILURE, info, "wrong_current_password")
             raise InvalidRequest("current_password", "is not correct")
-        self.passwords.check(new, email=user.email)
+        self.passwords.check(new, email=user.email, name=user.name, current=current)
         new_hash = self.hasher.hash(new)
         with self.uow.transaction():
             # Read again after the slow hash so that nothing saved meanwhile is overwritten.
             user = self.users.get(user.id) or user
             now = self.clock.now()
-            user = attrs.evolve(user, password_hash=new_hash)
+            user = attrs.evolve(user, password_hash=new_hash, one_time_password_expires_at=None)
             user = end_sessions(user, self.sessions.refresh_tokens, now)
             self.users.save(user)
             self._audit(user, Outcome.SUCCESS, info)
@@ -148,6 +149,77 @@ class DeactivateUser:
             return user
         changed = attrs.evolve(user, active=False)
         return _lower(self, actor, changed, above=None, action="user_deactivate", info=info)
+
+
+@attrs.frozen(kw_only=True)
+class ReactivateUser:
+    """Let a deactivated account log in again (MANAGE_USERS), audited.
+
+    Only its ability to log in comes back: the sessions and API keys that ended with the
+    deactivation stay ended. The same limits as deactivation apply: not oneself, not a role
+    above the actor's.
+    """
+
+    users: UserStore
+    auditor: Auditor
+    uow: UnitOfWork
+
+    def __call__(self, actor: Principal, user_id: str, info: RequestInfo) -> User:
+        require(actor, Permission.MANAGE_USERS)
+        user = _target(self.users, actor, user_id, "reactivate")
+        if user.active:
+            return user
+        saved = attrs.evolve(user, active=True)
+        with self.uow.transaction():
+            self.users.save(saved)
+            self.auditor.record(
+                "user_reactivate",
+                Outcome.SUCCESS,
+                info,
+                actor=actor.actor,
+                target_type="user",
+                target_id=saved.id,
+            )
+        return saved
+
+
+@attrs.frozen(kw_only=True)
+class ResetPassword:
+    """Give an account a new one-time password (MANAGE_USERS), answered once, audited.
+
+    For a user who forgot theirs or whose one-time password expired. Every session of the
+    account ends; the new password must be changed at first login and expires like the
+    first one. Not for oneself (change your password instead), nor above one's role.
+    """
+
+    accounts: AccountFactory
+    sessions: Sessions
+
+    def __call__(self, actor: Principal, user_id: str, info: RequestInfo) -> tuple[User, str]:
+        require(actor, Permission.MANAGE_USERS)
+        user = _target(self.accounts.users, actor, user_id, "reset the password of")
+        password = self.accounts.generate_password(user.email)
+        new_hash = self.accounts.hasher.hash(password)
+        with self.accounts.uow.transaction():
+            # Read again after the slow hash so that nothing saved meanwhile is overwritten.
+            user = self.accounts.users.get(user.id) or user
+            now = self.accounts.clock.now()
+            user = attrs.evolve(
+                user,
+                password_hash=new_hash,
+                one_time_password_expires_at=now + self.accounts.one_time_password_ttl,
+            )
+            user = end_sessions(user, self.sessions.refresh_tokens, now)
+            self.accounts.users.save(user)
+            self.accounts.auditor.record(
+                "password_reset",
+                Outcome.SUCCESS,
+                info,
+                actor=actor.actor,
+                target_type="user",
+                target_id=user.id,
+            )
+        return user, password
 
 
 def _lower(

@@ -19,7 +19,12 @@ from pricing_core.access.ports import (
 )
 from pricing_core.access.sessions import Sessions, revoke_access_token
 from pricing_core.access.tokens import ThrottlePolicy
-from pricing_core.errors import Forbidden, NotAuthenticated, TooManyAttempts
+from pricing_core.errors import (
+    Forbidden,
+    NotAuthenticated,
+    OneTimePasswordExpired,
+    TooManyAttempts,
+)
 from pricing_core.ports import Clock, UnitOfWork
 
 __all__ = ["LOGIN_FAILED", "Login", "Logout"]
@@ -72,6 +77,10 @@ class Login:
             self._refuse(user, email, "wrong_password", info)
         if not user.active:
             self._refuse(user, email, "inactive", info)
+        if user.one_time_password_expired(now):
+            # The password was right, so saying why is no leak and no failure to count.
+            self._failed(user, email, "one_time_password_expired", info)
+            raise OneTimePasswordExpired()
         if self.hasher.needs_rehash(user.password_hash):
             user = self._rehash(user, password)
         self.throttle.record_success(self.failures, email=email)

@@ -40,6 +40,17 @@ class User:
     created_at: datetime
     # Sessions issued before this instant are dead (password, role change, deactivation).
     sessions_valid_after: datetime | None = None
+    # Set while the password is a one-time password (made by an administrator): it must be
+    # changed before anything else, and it no longer opens the account from this instant.
+    one_time_password_expires_at: datetime | None = None
+
+    @property
+    def password_change_required(self) -> bool:
+        return self.one_time_password_expires_at is not None
+
+    def one_time_password_expired(self, now: datetime) -> bool:
+        expires = self.one_time_password_expires_at
+        return expires is not None and now >= expires
 
 
 @attrs.frozen(kw_only=True)
@@ -52,6 +63,8 @@ class Principal:
     token_id: str | None = None  # the access token's jti, for logout
     token_expires_at: datetime | None = None
     session_id: str | None = None  # the refresh family the access token came with, for logout
+    # Signed in with a one-time password not yet changed: `check_password_changed` refuses.
+    password_change_required: bool = False
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
@@ -68,6 +81,7 @@ class TokenPair:
     refresh_token: str = attrs.field(repr=False)
     expires_in: int
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+    password_change_required: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -83,6 +97,8 @@ class RefreshRecord:
     family_expires_at: datetime  # absolute expiry of the whole family
     used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # The token whose use issued this one (None for a login's): tells a lost race from a replay.
+    parent_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)

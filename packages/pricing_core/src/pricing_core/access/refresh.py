@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import NoReturn
 
 import attrs
@@ -13,10 +14,25 @@ from pricing_core.access.sessions import Sessions
 from pricing_core.errors import InvalidToken
 from pricing_core.ports import Clock
 
-__all__ = ["Refresh"]
+__all__ = ["Refresh", "lost_race"]
 
 # How much of a token's hash an audit row may show: enough to match rows, useless to replay.
 HASH_PREFIX = 12
+
+
+def lost_race(
+    record: RefreshRecord, successor: RefreshRecord | None, now: datetime, grace: timedelta
+) -> bool:
+    """Whether presenting the spent token `record` again is a lost race, not a replay.
+
+    It is when the token was used less than `grace` ago and the family has not moved past
+    that use: the token it was exchanged for (`successor`, None while the winner is still
+    issuing it) is unused. A replay later than that, or of an older ancestor, is not.
+    """
+    if record.used_at is None:
+        return False
+    recent = now - record.used_at < grace
+    return recent and (successor is None or successor.used_at is None)
 
 
 @attrs.frozen(kw_only=True)
@@ -27,7 +43,8 @@ class Refresh:
     taken as theft (RFC 9700 §4.14.2): the whole family, the newest token included, is
     revoked and an `authn_token_reuse` row is written. Of concurrent refreshes with one token,
     the store's atomic `use` lets exactly one through; the others are refused without
-    revoking the family (they found the token unused, so nothing shows a replay).
+    revoking the family, whether they found the token unused or already spent by the winner
+    within the policy's `reuse_grace` (`lost_race`): the winner's new session lives.
     """
 
     users: UserStore
@@ -43,6 +60,8 @@ class Refresh:
         if record is None:
             self._refuse(None, "unknown", info, {"hash_prefix": digest[:HASH_PREFIX]})
         if record.used_at is not None:
+            if lost_race(record, store.successor(record.id), now, self.sessions.policy.reuse_grace):
+                self._refuse(record, "concurrent_use", info)
             store.revoke_family(record.family_id, now)
             self.auditor.record(
                 "authn_token_reuse",
@@ -66,6 +85,8 @@ class Refresh:
             self._refuse(record, "inactive_user", info)
         if user.sessions_valid_after is not None and record.created_at < user.sessions_valid_after:
             self._refuse(record, "sessions_revoked", info)
+        if user.one_time_password_expired(now):
+            self._refuse(record, "one_time_password_expired", info)
         if not store.use(record.id, now):
             self._refuse(record, "concurrent_use", info)
         return self.sessions.rotate(record, user, now)

@@ -13,7 +13,13 @@ from pricing_core.access.accounts import (
 )
 from pricing_core.access.audit import Auditor, ReadAudit, RecordDenied, RequestInfo
 from pricing_core.access.authenticate import API_KEY_PREFIX, Authenticate
-from pricing_core.access.changes import ChangePassword, ChangeRole, DeactivateUser
+from pricing_core.access.changes import (
+    ChangePassword,
+    ChangeRole,
+    DeactivateUser,
+    ReactivateUser,
+    ResetPassword,
+)
 from pricing_core.access.keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from pricing_core.access.login import Login, Logout
 from pricing_core.access.refresh import Refresh
@@ -34,12 +40,14 @@ __all__ = [
     "ListUsers",
     "Login",
     "Logout",
+    "ReactivateUser",
     "ReadAudit",
     "RecordDenied",
     "Refresh",
     "Register",
     "RegistrationPolicy",
     "RequestInfo",
+    "ResetPassword",
     "RevokeApiKey",
     "Sessions",
     "UpdateProfile",

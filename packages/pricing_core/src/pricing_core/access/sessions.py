@@ -73,10 +73,16 @@ class Sessions:
 
     def rotate(self, used: RefreshRecord, user: User, now: datetime) -> TokenPair:
         """The next token of `used`'s family; the family's absolute expiry does not move."""
-        return self._pair(user, used.family_id, used.family_expires_at, now)
+        return self._pair(user, used.family_id, used.family_expires_at, now, parent_id=used.id)
 
     def _pair(
-        self, user: User, family_id: str, family_expires_at: datetime, now: datetime
+        self,
+        user: User,
+        family_id: str,
+        family_expires_at: datetime,
+        now: datetime,
+        *,
+        parent_id: str | None = None,
     ) -> TokenPair:
         raw = self.secrets.token(REFRESH_TOKEN_BYTES)
         self.refresh_tokens.add(
@@ -88,6 +94,7 @@ class Sessions:
                 created_at=now,
                 expires_at=min(now + self.policy.refresh_idle, family_expires_at),
                 family_expires_at=family_expires_at,
+                parent_id=parent_id,
             )
         )
         iat = issued_at(now, user.sessions_valid_after)
@@ -103,4 +110,5 @@ class Sessions:
             access_token=self.codec.encode(claims),
             refresh_token=raw,
             expires_in=int(self.policy.access_ttl.total_seconds()),
+            password_change_required=user.password_change_required,
         )

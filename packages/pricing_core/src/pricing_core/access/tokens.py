@@ -10,9 +10,18 @@ import attrs
 from pricing_core.access.ports import FailureCounter
 from pricing_core.errors import TooManyAttempts
 
-__all__ = ["MAX_LEEWAY", "REVOCATION_MARGIN", "ThrottlePolicy", "TokenPolicy"]
+__all__ = [
+    "MAX_LEEWAY",
+    "MAX_REUSE_GRACE",
+    "REVOCATION_MARGIN",
+    "ThrottlePolicy",
+    "TokenPolicy",
+]
 
 MAX_LEEWAY = timedelta(seconds=30)  # checklist 7: expiry tolerance of at most 30 s
+# A replayed refresh token inside the grace window is refused without revoking its family;
+# a long window would let a thief who replays quickly escape detection.
+MAX_REUSE_GRACE = timedelta(seconds=30)
 # A revocation outlives its token's `exp` by more than any leeway, so a logged-out token is
 # not accepted again in the seconds a verifier still tolerates it. Every store applies it.
 REVOCATION_MARGIN = timedelta(seconds=60)
@@ -21,6 +30,11 @@ REVOCATION_MARGIN = timedelta(seconds=60)
 def _positive(_: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
     if value <= timedelta(0):
         raise ValueError(f"{attribute.name} must be positive, got {value}")
+
+
+def _grace(_: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
+    if not timedelta(0) <= value <= MAX_REUSE_GRACE:
+        raise ValueError(f"{attribute.name} must be between 0 and {MAX_REUSE_GRACE}, got {value}")
 
 
 def _leeway(_: object, attribute: attrs.Attribute[timedelta], value: timedelta) -> None:
@@ -35,12 +49,18 @@ class TokenPolicy:
     `leeway` is the clock skew a token codec tolerates on `exp` and `iat`; it must be at least
     one second, because an access token issued in the second in which the user's sessions
     were revoked carries the next whole second as its `iat` (see `sessions.py`).
+
+    `reuse_grace` is how long after a refresh token's use presenting it again counts as a
+    lost race (clients that refresh from several tabs or retries at once) rather than a
+    replay, as long as its successor has not been used: such a refusal leaves the family
+    alive. Later, or once the family has moved on, a replay revokes the family.
     """
 
     access_ttl: timedelta = attrs.field(default=timedelta(minutes=15), validator=_positive)
     refresh_idle: timedelta = attrs.field(default=timedelta(days=14), validator=_positive)
     refresh_absolute: timedelta = attrs.field(default=timedelta(days=30), validator=_positive)
     leeway: timedelta = attrs.field(default=timedelta(seconds=10), validator=_leeway)
+    reuse_grace: timedelta = attrs.field(default=timedelta(seconds=5), validator=_grace)
 
     def __attrs_post_init__(self) -> None:
         if self.refresh_idle > self.refresh_absolute:

@@ -1,5 +1,7 @@
 """The recommendation workflow: submit a draft, then approve or reject it (four-eyes).
 
+The four-eyes rule: whoever created a request neither approves nor rejects it.
+
 Decisions are made by people: an API key cannot approve or reject, because its principal does
 not say which person created it, and the four-eyes rule needs to know.
 """
@@ -80,7 +82,7 @@ class _Decide:
         if actor.user_id is None:
             message = f"a person must {action} a recommendation: sign in, not with an API key"
             raise self.ledger.refuse(request, actor, action, message, info)
-        if action is Action.APPROVE and request.created_by == actor.actor:
+        if request.created_by == actor.actor:
             message = FOUR_EYES.format(action=action)
             raise self.ledger.refuse(request, actor, action, message, info)
 
@@ -115,7 +117,8 @@ class ApproveRequest(_Decide):
 class RejectRequest(_Decide):
     """submitted → rejected (APPROVE_SALARY_RECOMMENDATIONS), with a comment saying why.
 
-    Its creator may reject it too (a withdrawal); the four-eyes rule guards approvals.
+    Never by its creator: the four-eyes rule covers every decision, a rejection as much as
+    an approval (a creator who wants it gone deletes their draft before submitting it).
     """
 
     def __call__(
