@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pricing_core.errors import InvalidRequest, UnknownSource
+from pricing_core.errors import InvalidRequest, SourceNotFound, UnknownVersion
 from pricing_core.market.imports import ImportOutcome
 from pricing_core.market.model import Percentile
 from tests.contract.conftest import NAME, SWE_SJ, load, price, release, rows, snapshot
@@ -57,12 +57,12 @@ def test_a_taken_label_with_other_content_is_refused(store: Any) -> None:
 
 
 def test_activating_unknown_sources_and_versions_raises_domain_errors(store: Any) -> None:
-    with pytest.raises(UnknownSource):
+    with pytest.raises(SourceNotFound):
         store.admin.activate(NAME, "v1")
     load(store)
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(UnknownVersion) as caught:
         store.admin.activate(NAME, "v9")
-    assert caught.value.field == "version"
+    assert caught.value.details == {"source": NAME, "version": "v9"}
     assert store.reader.source(NAME).active_version == "v1"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Protocol
 
 import attrs
@@ -28,9 +28,10 @@ from pricing_adapters.sql.market import SqlMarketRepository
 from pricing_adapters.sql.policies import SqlPolicyStore
 from pricing_adapters.sql.timing import QueryTimer, install_timing
 from pricing_adapters.title_aliases import load_aliases
-from pricing_core.market.imports import ImportReport
-from pricing_core.market.model import Area
-from pricing_core.market.ports import MarketAdmin, MarketReader
+from pricing_core.access.audit import Auditor
+from pricing_core.market.ports import AreaWriter, MarketAdmin, MarketReader
+from pricing_core.market.ports import ReleaseLoader as CoreReleaseLoader
+from pricing_core.market.service import ActivateVersion, ImportAreas, ImportRelease, ListVersions
 from pricing_core.matching.model import Occupation
 from pricing_core.matching.service import TitleMatcher
 from pricing_core.ports import Clock
@@ -38,18 +39,15 @@ from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.service import PriceJob
 from pricing_core.ratelimit.service import RateLimiter
+from pricing_core.requests.quote import PriceQuote
 
 __all__ = ["MEMORY_URL", "Container", "ReleaseLoader", "build_container"]
 
 MEMORY_URL = "memory://"
 
 
-class ReleaseLoader(Protocol):
-    """Loads an opened release as a new active version, or says why not."""
-
-    def load(self, release: ReleaseFile, *, imported_by: str) -> ImportReport: ...
-
-    def save_areas(self, areas: Sequence[Area]) -> None: ...
+class ReleaseLoader(CoreReleaseLoader[ReleaseFile], AreaWriter, Protocol):
+    """Loads opened import files (the importers' ReleaseFile) and areas."""
 
 
 @attrs.frozen(kw_only=True)
@@ -74,6 +72,12 @@ class Container:
     # Every metric of the process: the port's calls (quote, rate_limit, limiter_degraded, …)
     # and the HTTP edge's; `exposition()` is what /metrics answers.
     metrics: PrometheusMetrics
+    # The use cases every front door calls: the command line, the HTTP API and the worker.
+    import_release: ImportRelease[ReleaseFile]
+    import_areas: ImportAreas
+    list_versions: ListVersions
+    activate_version: ActivateVersion
+    price_quote: PriceQuote
     engine: Engine | None = None
     # The engine's statement timing (`pricing db stats`); None on memory://.
     query_timer: QueryTimer | None = None
@@ -142,6 +146,17 @@ def build_container(
     )
     price_job = PriceJob(market=market)
     access = build_access(settings, engine, clock)
+    auditor = Auditor(log=access.audit_log, clock=clock)
+    requests = build_requests(
+        engine=engine,
+        clock=clock,
+        access=access,
+        policies=policies,
+        price_job=price_job,
+        title_matcher=matcher,
+        title_source=settings.title_source,
+        metrics=metrics,
+    )
     return Container(
         settings=settings,
         clock=clock,
@@ -152,18 +167,14 @@ def build_container(
         price_job=price_job,
         title_matcher=matcher,
         access=access,
-        requests=build_requests(
-            engine=engine,
-            clock=clock,
-            access=access,
-            policies=policies,
-            price_job=price_job,
-            title_matcher=matcher,
-            title_source=settings.title_source,
-            metrics=metrics,
-        ),
+        requests=requests,
         rate_limiter=build_rate_limiter(settings, clock, metrics),
         metrics=metrics,
+        import_release=ImportRelease(market=market, loader=loader, auditor=auditor),
+        import_areas=ImportAreas(areas=loader, auditor=auditor),
+        list_versions=ListVersions(market=market, admin=admin),
+        activate_version=ActivateVersion(market=market, admin=admin, auditor=auditor),
+        price_quote=PriceQuote(price_inputs=requests.price_inputs),
         engine=engine,
         query_timer=timer,
     )

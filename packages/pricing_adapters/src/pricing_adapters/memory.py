@@ -10,10 +10,11 @@ import attrs
 
 from pricing_adapters.importers.records import CutRow, ReleaseFile
 from pricing_adapters.rows import cut_from_values
-from pricing_core.errors import InvalidRequest, UnknownSource
+from pricing_core.errors import InvalidRequest, SourceNotFound, UnknownVersion
 from pricing_core.market.imports import ImportOutcome, ImportReport
 from pricing_core.market.model import Area, Cut, Industry, Source, SourceVersion
 from pricing_core.market.ports import MarketAdmin, MarketReader
+from pricing_core.market.rules import check_kind_kept
 from pricing_core.ports import Clock
 
 __all__ = ["CutTable", "InMemoryCutTable", "InMemoryMarketRepository"]
@@ -64,13 +65,15 @@ class InMemoryMarketRepository(MarketReader, MarketAdmin):
     ) -> None:
         """Store a complete version and make it the source's active one in one step."""
         self._versions[(source.name, meta.label)] = _Version(meta=meta, table=table, jobs=jobs)
-        self._sources[source.name] = attrs.evolve(source, active_version=meta.label)
+        kind = self._sources[source.name].kind if source.name in self._sources else source.kind
+        self._sources[source.name] = attrs.evolve(source, kind=kind, active_version=meta.label)
 
     def load(self, release: ReleaseFile, *, imported_by: str) -> ImportReport:
         """The SQL loader's contract: unchanged, rejected with every problem, or loaded."""
         started = time.perf_counter()
         name, label = release.source.name, release.label
         try:
+            check_kind_kept(self._sources.get(name), release.source)
             if self._active_sha(name) == release.sha256:
                 return ImportReport(
                     source=name,
@@ -129,9 +132,9 @@ class InMemoryMarketRepository(MarketReader, MarketAdmin):
 
     def activate(self, source: str, label: str) -> None:
         if source not in self._sources:
-            raise UnknownSource(source)
+            raise SourceNotFound(source)
         if (source, label) not in self._versions:
-            raise InvalidRequest("version", f"{source} has no version {label!r}", label)
+            raise UnknownVersion(source, label)
         self._sources[source] = attrs.evolve(self._sources[source], active_version=label)
 
     def source(self, name: str) -> Source | None:

@@ -30,10 +30,11 @@ from pricing_adapters.sql.tables import (
     market_versions,
 )
 from pricing_adapters.sql.upsert import upsert
-from pricing_core.errors import InvalidRequest, UnknownSource
+from pricing_core.errors import InvalidRequest, SourceNotFound, UnknownVersion
 from pricing_core.market.imports import ImportOutcome, ImportReport, ProblemLog
-from pricing_core.market.model import Area, SourceVersion
+from pricing_core.market.model import Area, Source, SourceKind, SourceVersion
 from pricing_core.market.ports import MarketAdmin
+from pricing_core.market.rules import check_kind_kept
 from pricing_core.ports import Clock
 
 __all__ = ["SqlMarketLoader"]
@@ -120,6 +121,8 @@ class SqlMarketLoader(MarketAdmin):
 
     @staticmethod
     def _upsert_source(conn: Connection, release: ReleaseFile) -> None:
+        """Create or update the source row; its kind stays the one it was created with, and
+        a release of another kind is refused (the transaction rolls back)."""
         source = release.source
         row = {
             "name": source.name,
@@ -127,7 +130,11 @@ class SqlMarketLoader(MarketAdmin):
             "kind": str(source.kind),
             "top_code": source.top_code,
         }
-        upsert(conn, market_sources, [row], key=["name"])
+        upsert(conn, market_sources, [row], key=["name"], keep=["kind"])
+        kind = conn.execute(
+            select(market_sources.c.kind).where(market_sources.c.name == source.name)
+        ).scalar_one()
+        check_kind_kept(Source(name=source.name, kind=SourceKind(kind)), source)
 
     def _load(self, conn: Connection, release: ReleaseFile, imported_by: str) -> int:
         source = release.source
@@ -212,14 +219,14 @@ class SqlMarketLoader(MarketAdmin):
                 select(market_sources.c.name).where(market_sources.c.name == source)
             ).scalar()
             if exists is None:
-                raise UnknownSource(source)
+                raise SourceNotFound(source)
             version_id = conn.execute(
                 select(market_versions.c.id).where(
                     market_versions.c.source == source, market_versions.c.label == label
                 )
             ).scalar()
             if version_id is None:
-                raise InvalidRequest("version", f"{source} has no version {label!r}", label)
+                raise UnknownVersion(source, label)
             conn.execute(
                 update(market_sources)
                 .where(market_sources.c.name == source)
