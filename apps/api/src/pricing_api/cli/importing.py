@@ -91,8 +91,8 @@ def report_out(report: ImportReport, as_json: bool) -> None:
         emit_json(import_report_json(report))
     elif report.outcome is ImportOutcome.UNCHANGED:
         click.echo(
-            f"{report.source}: unchanged — this file (sha256 {report.sha256[:12]}) is already "
-            "the active version; nothing to do"
+            f"{report.source}: unchanged — this file (sha256 {report.sha256[:12]}) holds the "
+            f"data of the active version {report.version}; nothing to do"
         )
     else:
         click.echo(
