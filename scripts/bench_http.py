@@ -166,7 +166,7 @@ def _prepared(url: str, data_dir: Path) -> tuple[dict[str, str], list[dict[str, 
         job, area = rng.choice(JOBS), rng.choice(areas)
         quote = Quote(area=area, matches=[Match(source="oews-2025", job_code=job)])
         try:
-            price_quote(container, quote)
+            price_quote(container, system, quote)
         except PricingError:
             continue
         bodies.append({"matches": [{"source": "oews-2025", "job_code": job}], "area": area})

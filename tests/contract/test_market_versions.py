@@ -9,12 +9,13 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
-from pricing_core.errors import InvalidRequest, UnknownSource
+from pricing_core.errors import InvalidRequest, SourceKindConflict, SourceNotFound, UnknownVersion
 from pricing_core.market.imports import ImportOutcome
-from pricing_core.market.model import Percentile
-from tests.contract.conftest import NAME, SWE_SJ, load, price, release, rows, snapshot
+from pricing_core.market.model import Percentile, SourceKind
+from tests.contract.conftest import NAME, SOURCE, SWE_SJ, load, price, release, rows, snapshot
 
 
 def test_the_same_checksum_again_is_unchanged_and_adds_no_version(store: Any) -> None:
@@ -57,12 +58,12 @@ def test_a_taken_label_with_other_content_is_refused(store: Any) -> None:
 
 
 def test_activating_unknown_sources_and_versions_raises_domain_errors(store: Any) -> None:
-    with pytest.raises(UnknownSource):
+    with pytest.raises(SourceNotFound):
         store.admin.activate(NAME, "v1")
     load(store)
-    with pytest.raises(InvalidRequest) as caught:
+    with pytest.raises(UnknownVersion) as caught:
         store.admin.activate(NAME, "v9")
-    assert caught.value.field == "version"
+    assert caught.value.details == {"source": NAME, "version": "v9"}
     assert store.reader.source(NAME).active_version == "v1"
 
 
@@ -86,3 +87,20 @@ def test_versions_are_newest_first_with_exactly_one_active_and_utc_times(store: 
         assert (version.source, version.rows, version.imported_by) == (NAME, 5, "tester")
         assert version.status == "ready"
         assert len(version.sha256) == 64
+
+
+def test_a_release_of_another_kind_is_refused_in_the_load_and_changes_nothing(
+    store: Any,
+) -> None:
+    """The loader checks the kind in the load's own transaction: two imports racing past
+    the use case's check cannot turn a public source into a survey."""
+    load(store)
+    before = snapshot(store)
+    survey = release("s1", rows(swe_p50="1"), source=attrs.evolve(SOURCE, kind=SourceKind.SURVEY))
+    closed: list[bool] = []
+    survey.close = lambda: closed.append(True)
+    with pytest.raises(SourceKindConflict):
+        store.admin.load(survey, imported_by="tester")
+    assert closed == [True]
+    assert snapshot(store) == before
+    assert store.reader.source(NAME).kind is SourceKind.PUBLIC

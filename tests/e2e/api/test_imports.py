@@ -110,8 +110,10 @@ def test_a_bad_file_is_rejected_with_every_problem(fresh_api: Api, tmp_path: Pat
     path = tmp_path / "mercer-2025.csv"
     path.write_text(BAD)
     code, printed = cli_import(api, path)
-    assert code != 0
-    assert printed["problems"] == body["problems"]
+    assert code == 1
+    error = printed["error"]
+    assert (error["code"], error["message"]) == (body["code"], body["detail"])
+    assert (error["problems"], error["errors"]) == (body["problems"], body["errors"])
     assert api.get("/api/v1/market/sources").json()["total"] == 1  # nothing was loaded
 
 

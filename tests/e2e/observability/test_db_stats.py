@@ -83,12 +83,12 @@ def test_reset_forgets(services: Container) -> None:
 def test_a_priced_quote_is_a_timed_operation(services: Container) -> None:
     from pricing_adapters.prepare import prepare
     from pricing_api.quoting import Quote, price_quote
+    from pricing_core.access.system import CLI_PRINCIPAL
     from pricing_core.pricing.model import Match
 
     prepare(services)
-    price_quote(
-        services, Quote(area="0041940", matches=[Match(source="oews-2025", job_code="15-1252")])
-    )
+    quote = Quote(area="0041940", matches=[Match(source="oews-2025", job_code="15-1252")])
+    price_quote(services, CLI_PRINCIPAL, quote)
     stats_dir = services.settings.query_stats_dir
     assert stats_dir is not None
     save_stats(services.timing, stats_dir)

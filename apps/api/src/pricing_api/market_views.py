@@ -14,21 +14,19 @@ from pricing_adapters.bootstrap import Container
 from pricing_adapters.importers.records import Progress, ReleaseFile
 from pricing_adapters.importers.survey import open_survey
 from pricing_api.quoting import values_checked
-from pricing_core.access.audit import Auditor, RequestInfo
-from pricing_core.access.model import Outcome
-from pricing_core.market.imports import ImportOutcome, ImportReport, RowProblem
+from pricing_core.market.imports import AreasReport, ImportReport, RowProblem
 from pricing_core.market.model import Area, Source, SourceVersion
 from pricing_core.matching.model import Occupation, TitleMatch
 
 __all__ = [
+    "IMPORT_REJECTED",
     "area_json",
-    "audit_activation",
-    "audit_import",
     "import_report_json",
     "match_json",
     "occupation_json",
     "open_survey_file",
     "problem_json",
+    "rejection",
     "source_json",
     "sources_json",
     "version_json",
@@ -114,6 +112,34 @@ def import_report_json(report: ImportReport) -> dict[str, Any]:
     }
 
 
+# The error code of a rejected file, from the command line (`--json`) and the API alike.
+IMPORT_REJECTED = "import_rejected"
+
+
+def rejection(report: ImportReport | AreasReport) -> tuple[str, dict[str, Any]]:
+    """A rejected import's message and fields: the report plus `errors`, one a problem."""
+    body = (
+        import_report_json(report)
+        if isinstance(report, ImportReport)
+        else {
+            "outcome": str(report.outcome),
+            "problem_count": report.problem_count,
+            "problems": [problem_json(p) for p in report.problems],
+        }
+    )
+    body["errors"] = [
+        {
+            "field": f"line {p.line}, column {p.column or '-'}" if p.line else "file",
+            "message": p.describe(),
+        }
+        for p in report.problems
+    ]
+    shown = len(report.problems)
+    more = f" (the first {shown} listed)" if report.problem_count > shown else ""
+    detail = f"rejected: {report.problem_count} problem(s){more}; nothing was changed"
+    return detail, body
+
+
 def open_survey_file(
     services: Container,
     path: Path,
@@ -138,50 +164,3 @@ def open_survey_file(
             sheet=sheet,
             progress=progress,
         )
-
-
-def _auditor(services: Container) -> Auditor:
-    return Auditor(log=services.access.audit_log, clock=services.clock)
-
-
-def audit_activation(
-    services: Container,
-    actor: str,
-    source: str,
-    version: str,
-    previous: str | None,
-    info: RequestInfo,
-) -> None:
-    """The `market_activate` audit row, for the API and the command line alike."""
-    _auditor(services).record(
-        "market_activate",
-        Outcome.SUCCESS,
-        info,
-        actor=actor,
-        target_type="market_source",
-        target_id=source,
-        detail={"version": version, "previous": previous},
-    )
-
-
-def audit_import(
-    services: Container, actor: str, report: ImportReport, file: str, info: RequestInfo
-) -> None:
-    """The `market_import` audit row (a failure when rejected), for the API and the CLI."""
-    rejected = report.outcome is ImportOutcome.REJECTED
-    _auditor(services).record(
-        "market_import",
-        Outcome.FAILURE if rejected else Outcome.SUCCESS,
-        info,
-        actor=actor,
-        target_type="market_source",
-        target_id=report.source,
-        detail={
-            "version": report.version,
-            "outcome": str(report.outcome),
-            "rows": report.rows,
-            "sha256": report.sha256,
-            "file": file,
-            "problem_count": report.problem_count,
-        },
-    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Protocol
 
 import attrs
@@ -34,9 +34,10 @@ from pricing_adapters.sql.timer import QueryTimer
 from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_adapters.timing import Timing
 from pricing_adapters.title_aliases import load_aliases
-from pricing_core.market.imports import ImportReport
-from pricing_core.market.model import Area
-from pricing_core.market.ports import MarketAdmin, MarketReader
+from pricing_core.access.audit import Auditor
+from pricing_core.market.ports import AreaWriter, MarketAdmin, MarketReader
+from pricing_core.market.ports import ReleaseLoader as CoreReleaseLoader
+from pricing_core.market.service import ActivateVersion, ImportAreas, ImportRelease, ListVersions
 from pricing_core.matching.model import Occupation
 from pricing_core.matching.service import TitleMatcher
 from pricing_core.ports import Clock, UnitOfWork
@@ -44,18 +45,15 @@ from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.service import PriceJob
 from pricing_core.ratelimit.service import RateLimiter
+from pricing_core.requests.quote import PriceQuote
 
 __all__ = ["MEMORY_URL", "Container", "Ports", "ReleaseLoader", "build_container"]
 
 MEMORY_URL = "memory://"
 
 
-class ReleaseLoader(Protocol):
-    """Loads an opened release as a new active version, or says why not."""
-
-    def load(self, release: ReleaseFile, *, imported_by: str) -> ImportReport: ...
-
-    def save_areas(self, areas: Sequence[Area]) -> None: ...
+class ReleaseLoader(CoreReleaseLoader[ReleaseFile], AreaWriter, Protocol):
+    """Loads opened import files (the importers' ReleaseFile) and areas."""
 
 
 @attrs.frozen(kw_only=True)
@@ -86,6 +84,12 @@ class Container:
     readiness: Readiness
     # Statement and operation figures (`pricing db stats`); `timing.timed(name)` times one.
     timing: Timing
+    # The use cases every front door calls: the command line, the HTTP API and the worker.
+    import_release: ImportRelease[ReleaseFile]
+    import_areas: ImportAreas
+    list_versions: ListVersions
+    activate_version: ActivateVersion
+    price_quote: PriceQuote
     engine: Engine | None = None
     # The engine's statement timing (`pricing db stats`); None on memory://.
     query_timer: QueryTimer | None = None
@@ -167,6 +171,18 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
     rate_limiter = build_rate_limiter(
         settings, clock, metrics, redis_link=redis_link, counters=ports.counters
     )
+    auditor = Auditor(log=access.audit_log, clock=clock)
+    requests = build_requests(
+        uow=uow,
+        clock=clock,
+        access=access,
+        policies=policies,
+        price_job=price_job,
+        title_matcher=matcher,
+        title_source=settings.title_source,
+        metrics=metrics,
+        ports=ports,
+    )
     return Container(
         settings=settings,
         clock=clock,
@@ -177,22 +193,17 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         price_job=price_job,
         title_matcher=matcher,
         access=access,
-        requests=build_requests(
-            uow=uow,
-            clock=clock,
-            access=access,
-            policies=policies,
-            price_job=price_job,
-            title_matcher=matcher,
-            title_source=settings.title_source,
-            metrics=metrics,
-            ports=ports,
-        ),
+        requests=requests,
         rate_limiter=rate_limiter,
         metrics=metrics,
         unit_of_work=uow,
         readiness=Readiness(settings, engine, rate_limiter),
         timing=timing,
+        import_release=ImportRelease(market=market, loader=loader, auditor=auditor),
+        import_areas=ImportAreas(areas=loader, auditor=auditor),
+        list_versions=ListVersions(market=market, admin=admin),
+        activate_version=ActivateVersion(market=market, admin=admin, auditor=auditor, uow=uow),
+        price_quote=PriceQuote(price_inputs=requests.price_inputs),
         engine=engine,
         query_timer=timer,
     )

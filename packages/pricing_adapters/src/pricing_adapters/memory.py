@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 import attrs
 
+from pricing_adapters.importers.content import ContentDigest
 from pricing_adapters.importers.records import CutRow, ReleaseFile
 from pricing_adapters.memory_uow import MemoryUnitOfWork, put
 from pricing_adapters.rows import cut_from_values
-from pricing_core.errors import InvalidRequest, UnknownSource
+from pricing_core.errors import InvalidRequest, SourceNotFound, UnknownVersion
 from pricing_core.market.imports import ImportOutcome, ImportReport
 from pricing_core.market.model import Area, Cut, Industry, Source, SourceVersion
 from pricing_core.market.ports import MarketAdmin, MarketReader
+from pricing_core.market.rules import check_kind_kept
 from pricing_core.ports import Clock
 
 __all__ = ["CutTable", "InMemoryCutTable", "InMemoryMarketRepository"]
@@ -39,6 +41,15 @@ class _Version:
     meta: SourceVersion
     table: CutTable
     jobs: dict[str, str]
+    # The content checksum, computed on first need (the shipped extract's costs seconds);
+    # None: unknown, so no import is taken for the same data.
+    content: Callable[[], str] | None
+    _known: str | None = None
+
+    def content_sha256(self) -> str:
+        if self._known is None:
+            self._known = self.content() if self.content is not None else ""
+        return self._known
 
 
 @attrs.define
@@ -66,29 +77,40 @@ class InMemoryMarketRepository(MarketReader, MarketAdmin):
         self._industries.update((i.code, i) for i in industries)
 
     def add_version(
-        self, source: Source, meta: SourceVersion, table: CutTable, jobs: dict[str, str]
+        self,
+        source: Source,
+        meta: SourceVersion,
+        table: CutTable,
+        jobs: dict[str, str],
+        content: Callable[[], str] | None = None,
     ) -> None:
-        """Store a complete version and make it the source's active one in one step."""
-        self._versions[(source.name, meta.label)] = _Version(meta=meta, table=table, jobs=jobs)
-        self._sources[source.name] = attrs.evolve(source, active_version=meta.label)
+        """Store a complete version and make it the source's active one in one step;
+        `content` gives its content checksum (importers.content) when first asked."""
+        self._versions[(source.name, meta.label)] = _Version(
+            meta=meta, table=table, jobs=jobs, content=content
+        )
+        kind = self._sources[source.name].kind if source.name in self._sources else source.kind
+        self._sources[source.name] = attrs.evolve(source, kind=kind, active_version=meta.label)
 
     def load(self, release: ReleaseFile, *, imported_by: str) -> ImportReport:
-        """The SQL loader's contract: unchanged, rejected with every problem, or loaded."""
+        """The SQL loader's contract: unchanged (the same file, or the same rows), rejected
+        with every problem, or loaded; a taken label with other rows raises InvalidRequest."""
         started = time.perf_counter()
         name, label = release.source.name, release.label
+        digest = ContentDigest()
         try:
-            if self._active_sha(name) == release.sha256:
-                return ImportReport(
-                    source=name,
-                    version=label,
-                    outcome=ImportOutcome.UNCHANGED,
-                    sha256=release.sha256,
-                )
-            if (name, label) in self._versions:
-                raise InvalidRequest("label", f"{name} already has a version {label!r}", label)
-            cuts = [_cut(row, name, label) for row in release.rows]
+            check_kind_kept(self._sources.get(name), release.source)
+            active = self._active(name)
+            if active is not None and active.meta.sha256 == release.sha256:
+                return self._unchanged(release, active.meta.label)
+            cuts = [_cut(row, name, label) for row in digest.feed(release.rows)]
         finally:
             release.close()
+        content = digest.hexdigest()
+        if not release.problems and active is not None and content == active.content_sha256():
+            return self._unchanged(release, active.meta.label)
+        if (name, label) in self._versions and not release.problems:
+            raise InvalidRequest("label", f"{name} already has a version {label!r}", label)
         if not cuts and not release.problems:
             release.problems.add(0, "", "", "the file holds no data rows")
         if release.problems:
@@ -112,7 +134,8 @@ class InMemoryMarketRepository(MarketReader, MarketAdmin):
             imported_by=imported_by,
             status="ready",
         )
-        self.add_version(release.source, meta, InMemoryCutTable(cuts), dict(release.jobs))
+        table = InMemoryCutTable(cuts)
+        self.add_version(release.source, meta, table, dict(release.jobs), lambda: content)
         return ImportReport(
             source=name,
             version=label,
@@ -122,11 +145,20 @@ class InMemoryMarketRepository(MarketReader, MarketAdmin):
             sha256=release.sha256,
         )
 
-    def _active_sha(self, name: str) -> str | None:
+    @staticmethod
+    def _unchanged(release: ReleaseFile, active: str) -> ImportReport:
+        return ImportReport(
+            source=release.source.name,
+            version=active,
+            outcome=ImportOutcome.UNCHANGED,
+            sha256=release.sha256,
+        )
+
+    def _active(self, name: str) -> _Version | None:
         source = self._sources.get(name)
         if source is None or source.active_version is None:
             return None
-        return self._versions[(name, source.active_version)].meta.sha256
+        return self._versions[(name, source.active_version)]
 
     def versions(self, source: str) -> Sequence[tuple[SourceVersion, bool]]:
         active = self._sources[source].active_version if source in self._sources else None
@@ -136,9 +168,9 @@ class InMemoryMarketRepository(MarketReader, MarketAdmin):
     def activate(self, source: str, label: str) -> None:
         with self.uow.lock:
             if source not in self._sources:
-                raise UnknownSource(source)
+                raise SourceNotFound(source)
             if (source, label) not in self._versions:
-                raise InvalidRequest("version", f"{source} has no version {label!r}", label)
+                raise UnknownVersion(source, label)
             switched = attrs.evolve(self._sources[source], active_version=label)
             put(self.uow, self._sources, source, switched)
 

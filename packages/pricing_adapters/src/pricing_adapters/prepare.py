@@ -9,7 +9,8 @@ from sqlalchemy import Engine, text
 
 from pricing_adapters.bootstrap import Container
 from pricing_adapters.bundled import load_oews_extract
-from pricing_adapters.importers.bundled import bundled_fingerprint, open_bundled
+from pricing_adapters.importers.bundled import bundled_fingerprint, bundled_rows, open_bundled
+from pricing_adapters.importers.content import ContentDigest
 from pricing_adapters.memory import InMemoryMarketRepository
 from pricing_adapters.sql.migrate import migrating, upgrade
 from pricing_core.market.imports import ImportReport
@@ -37,7 +38,9 @@ def _seed_memory(memory: InMemoryMarketRepository) -> None:
         status="ready",
     )
     jobs = {code: title for code, title, _ in extract.occupations}
-    memory.add_version(extract.source, meta, extract.cuts, jobs)
+    memory.add_version(
+        extract.source, meta, extract.cuts, jobs, lambda: ContentDigest.of(bundled_rows(extract))
+    )
 
 
 @contextmanager

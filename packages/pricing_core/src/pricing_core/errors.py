@@ -23,9 +23,12 @@ __all__ = [
     "PricingError",
     "RevocationUnavailable",
     "ServiceUnavailable",
+    "SourceKindConflict",
+    "SourceNotFound",
     "TooManyAttempts",
     "UnknownArea",
     "UnknownSource",
+    "UnknownVersion",
 ]
 
 
@@ -185,6 +188,35 @@ class Conflict(PricingError):
     """The request clashes with what is stored (an email taken, a state that forbids it)."""
 
     code = "conflict"
+
+
+class SourceNotFound(NotFound):
+    """The source a command or a path names is not loaded."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(f"unknown market data source {source!r}", source=source)
+
+
+class UnknownVersion(NotFound):
+    """The source has no version with this label."""
+
+    def __init__(self, source: str, version: str) -> None:
+        super().__init__(f"{source} has no version {version!r}", source=source, version=version)
+
+
+class SourceKindConflict(Conflict):
+    """A file of one kind imported under the name of a source of another kind."""
+
+    code = "source_kind_conflict"
+
+    def __init__(self, source: str, kind: str, attempted: str) -> None:
+        super().__init__(
+            f"source {source!r} holds {kind} data; a {attempted} file cannot be imported "
+            "under its name (choose another source name)",
+            source=source,
+            kind=kind,
+            attempted=attempted,
+        )
 
 
 class EmailTaken(Conflict):

@@ -1,4 +1,4 @@
-"""What every command shares: the container, error reporting and JSON output."""
+"""What every command shares: the container, the actor, error reporting and JSON output."""
 
 from __future__ import annotations
 
@@ -16,19 +16,49 @@ from pricing_adapters.jwt_keys import KeySetError
 from pricing_adapters.prepare import prepare
 from pricing_adapters.process import start_process
 from pricing_adapters.settings import Settings, SettingsError
-from pricing_core.errors import InvalidRequest, PricingError, UnknownArea
+from pricing_core.access.system import CLI_PRINCIPAL
+from pricing_core.errors import (
+    AccessError,
+    Conflict,
+    InvalidRequest,
+    NotFound,
+    PricingError,
+    ServiceUnavailable,
+    UnknownArea,
+    UnknownSource,
+)
 
 __all__ = [
-    "EXIT_AMBIGUOUS",
+    "CLI_PRINCIPAL",
+    "EXIT_BY_ERROR",
     "EXIT_FAILED",
-    "cli_actor",
+    "EXIT_INVALID",
     "container",
     "emit_json",
+    "exit_code",
+    "fail",
+    "operator",
     "reporting_errors",
 ]
 
-EXIT_FAILED = 1
-EXIT_AMBIGUOUS = 2  # also click's exit code for a usage error: bad input is the caller's to fix
+# The exit codes, one per kind of core error (the README lists them). Most specific first:
+# the first class an error is an instance of decides, as the API's status table does.
+EXIT_FAILED = 1  # the command ran and failed: rejected data, no market data to price
+EXIT_INVALID = 2  # also click's usage error: bad input is the caller's to fix
+EXIT_NOT_FOUND = 3
+EXIT_CONFLICT = 4
+EXIT_FORBIDDEN = 5
+EXIT_UNAVAILABLE = 6
+EXIT_BY_ERROR: tuple[tuple[type[PricingError], int], ...] = (
+    (AccessError, EXIT_FORBIDDEN),
+    (NotFound, EXIT_NOT_FOUND),
+    (Conflict, EXIT_CONFLICT),
+    (InvalidRequest, EXIT_INVALID),
+    (UnknownArea, EXIT_INVALID),
+    (UnknownSource, EXIT_INVALID),
+    (ServiceUnavailable, EXIT_UNAVAILABLE),
+    (PricingError, EXIT_FAILED),
+)
 
 
 def container(ctx: click.Context, *, prepared: bool = True, started: bool = True) -> Container:
@@ -58,8 +88,13 @@ def emit_json(payload: Any) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False))
 
 
-def _fail(error: PricingError, as_json: bool) -> NoReturn:
-    code = EXIT_AMBIGUOUS if isinstance(error, UnknownArea | InvalidRequest) else EXIT_FAILED
+def exit_code(error: PricingError) -> int:
+    return next(code for kind, code in EXIT_BY_ERROR if isinstance(error, kind))
+
+
+def fail(error: PricingError, as_json: bool) -> NoReturn:
+    """Print the error (`{"error": {"code", "message", …}}` with --json) and exit by its class."""
+    code = exit_code(error)
     if as_json:
         emit_json({"error": error.as_dict()})
     else:
@@ -77,12 +112,13 @@ def reporting_errors(as_json: bool) -> Iterator[None]:
     try:
         yield
     except PricingError as error:
-        _fail(error, as_json)
+        fail(error, as_json)
     except ValueError as error:
         # Value constructors validate on creation: their message names the field.
-        _fail(InvalidRequest("request", str(error)), as_json)
+        fail(InvalidRequest("request", str(error)), as_json)
 
 
-def cli_actor(name: str | None = None) -> str:
-    """How the audit log names a command-line change: `cli:` and who ran it."""
-    return f"cli:{name or getpass.getuser()}"
+def operator(named: str | None = None) -> str:
+    """The person behind the command line's system actor, kept in audit rows as a detail:
+    the name given, or the operating-system user."""
+    return named or getpass.getuser()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,15 +22,22 @@ from pricing_adapters.importers.areas_csv import open_areas
 from pricing_adapters.importers.bls_flat import open_bls_flat
 from pricing_adapters.importers.oews_sqlite import open_oews_sqlite
 from pricing_adapters.importers.records import ReleaseFile
-from pricing_api.cli.common import EXIT_FAILED, cli_actor, container, emit_json, reporting_errors
+from pricing_api.cli.common import (
+    CLI_PRINCIPAL,
+    EXIT_FAILED,
+    container,
+    emit_json,
+    operator,
+    reporting_errors,
+)
 from pricing_api.market_views import (
-    audit_import,
+    IMPORT_REJECTED,
     import_report_json,
     open_survey_file,
-    problem_json,
+    rejection,
 )
 from pricing_core.access.audit import RequestInfo
-from pricing_core.market.imports import ImportOutcome, ImportReport, ProblemLog
+from pricing_core.market.imports import AreasReport, ImportOutcome, ImportReport
 
 __all__ = ["import_areas", "import_oews", "import_survey"]
 
@@ -58,9 +64,8 @@ def file_progress(path: Path) -> Iterator[Callable[[int], None]]:
         yield lambda done: bar.advance(task, done)
 
 
-def _problems_out(problems: ProblemLog | ImportReport) -> None:
-    listed = problems.problems
-    total = problems.count if isinstance(problems, ProblemLog) else problems.problem_count
+def _problems_out(report: ImportReport | AreasReport) -> None:
+    listed, total = report.problems, report.problem_count
     click.echo(f"rejected: {total} problem(s); nothing was changed", err=True)
     for problem in listed:
         click.echo(f"  {problem.describe()}", err=True)
@@ -68,24 +73,32 @@ def _problems_out(problems: ProblemLog | ImportReport) -> None:
         click.echo(f"  … and {total - len(listed)} more", err=True)
 
 
+def _rejected_out(report: ImportReport | AreasReport, as_json: bool) -> None:
+    """Every problem (with --json, the API's `import_rejected` error), then exit 1."""
+    if as_json:
+        detail, body = rejection(report)
+        emit_json({"error": {"code": IMPORT_REJECTED, "message": detail, **body}})
+    else:
+        _problems_out(report)
+    sys.exit(EXIT_FAILED)
+
+
 def report_out(report: ImportReport, as_json: bool) -> None:
     """The import's figures; a rejected import lists its problems and exits non-zero."""
+    if report.outcome is ImportOutcome.REJECTED:
+        _rejected_out(report, as_json)
     if as_json:
         emit_json(import_report_json(report))
     elif report.outcome is ImportOutcome.UNCHANGED:
         click.echo(
-            f"{report.source}: unchanged — this file (sha256 {report.sha256[:12]}) is already "
-            "the active version; nothing to do"
+            f"{report.source}: unchanged — this file (sha256 {report.sha256[:12]}) holds the "
+            f"data of the active version {report.version}; nothing to do"
         )
-    elif report.outcome is ImportOutcome.LOADED:
+    else:
         click.echo(
             f"{report.source}: version {report.version} loaded and active — {report.rows:,} rows "
             f"in {report.seconds:.1f} s ({report.rows_per_second:,.0f} rows/s)"
         )
-    else:
-        _problems_out(report)
-    if report.outcome is ImportOutcome.REJECTED:
-        sys.exit(EXIT_FAILED)
 
 
 def _load(
@@ -98,12 +111,20 @@ def _load(
     services = container(ctx)
     with reporting_errors(as_json), file_progress(path) as advance:
         release = opener(advance)
-        report = services.market_loader.load(release, imported_by=imported_by or getpass.getuser())
-        audit_import(services, cli_actor(imported_by), report, path.name, RequestInfo())
+        report = services.import_release(
+            CLI_PRINCIPAL,
+            release,
+            file=path.name,
+            info=RequestInfo(),
+            operator=operator(imported_by),
+        )
     report_out(report, as_json)
 
 
-BY = click.option("--imported-by", help="Who imports (default: the operating system user).")
+BY = click.option(
+    "--imported-by",
+    help="Who runs the import, kept in its audit row (default: the operating system user).",
+)
 JSON = click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 LABEL = click.option("--label", help="Version label (default: from the file).")
 
@@ -191,27 +212,26 @@ def import_survey(
 
 @click.command("import-areas")
 @click.argument("path", type=FILE)
+@BY
 @JSON
 @click.pass_context
-def import_areas(ctx: click.Context, path: Path, as_json: bool) -> None:
+def import_areas(ctx: click.Context, path: Path, imported_by: str | None, as_json: bool) -> None:
     """Add or update areas from a CSV (code, name, kind, parent), e.g. other countries."""
     services = container(ctx)
-    known = {a.code for a in services.market.areas()}
-    areas, problems = open_areas(path, known_areas=known)
-    if problems:
-        if as_json:
-            emit_json(
-                {
-                    "outcome": "rejected",
-                    "problem_count": problems.count,
-                    "problems": [problem_json(p) for p in problems.problems],
-                }
-            )
-        else:
-            _problems_out(problems)
-        sys.exit(EXIT_FAILED)
-    services.market_loader.save_areas(areas)
+    with reporting_errors(as_json):
+        known = {a.code for a in services.market.areas()}
+        areas, problems = open_areas(path, known_areas=known)
+        report = services.import_areas(
+            CLI_PRINCIPAL,
+            areas,
+            problems,
+            file=path.name,
+            info=RequestInfo(),
+            operator=operator(imported_by),
+        )
+    if report.outcome is ImportOutcome.REJECTED:
+        _rejected_out(report, as_json)
     if as_json:
-        emit_json({"outcome": "loaded", "areas": len(areas)})
+        emit_json({"outcome": str(report.outcome), "areas": report.areas})
     else:
-        click.echo(f"{len(areas)} area(s) added or updated")
+        click.echo(f"{report.areas} area(s) added or updated")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
-from pricing_api.cli.common import cli_actor, container, emit_json, reporting_errors
+from pricing_api.cli.common import CLI_PRINCIPAL, container, emit_json, reporting_errors
 from pricing_api.cli.importing import import_areas, import_oews, import_survey
-from pricing_api.market_views import audit_activation, sources_json, version_json
+from pricing_api.market_views import source_json, sources_json, version_json
 from pricing_core.access.audit import RequestInfo
-from pricing_core.errors import UnknownSource
 
 __all__ = ["market"]
 
@@ -44,9 +43,7 @@ def versions(ctx: click.Context, source: str, as_json: bool) -> None:
     """Every version of SOURCE, newest first; * marks the active one."""
     services = container(ctx)
     with reporting_errors(as_json):
-        if services.market.source(source) is None:
-            raise UnknownSource(source)
-        found = services.market_admin.versions(source)
+        found = services.list_versions(CLI_PRINCIPAL, source)
     if as_json:
         emit_json([version_json(v, on) for v, on in found])
         return
@@ -61,16 +58,16 @@ def versions(ctx: click.Context, source: str, as_json: bool) -> None:
 @market.command("activate")
 @click.argument("source")
 @click.argument("version")
+@click.option("--json", "as_json", is_flag=True, help="Print the source as JSON.")
 @click.pass_context
-def activate(ctx: click.Context, source: str, version: str) -> None:
+def activate(ctx: click.Context, source: str, version: str, as_json: bool) -> None:
     """Make VERSION the active version of SOURCE (roll back or forward)."""
     services = container(ctx)
-    with reporting_errors(False):
-        found = services.market.source(source)
-        previous = found.active_version if found is not None else None
-        with services.unit_of_work.transaction():
-            services.market_admin.activate(source, version)
-            audit_activation(services, cli_actor(), source, version, previous, RequestInfo())
+    with reporting_errors(as_json):
+        found = services.activate_version(CLI_PRINCIPAL, source, version, RequestInfo())
+    if as_json:
+        emit_json(source_json(services, found))
+        return
     click.echo(f"{source}: version {version} is now active")
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import click
 
-from pricing_api.cli.common import container, emit_json, reporting_errors
+from pricing_api.cli.common import CLI_PRINCIPAL, container, emit_json, reporting_errors
 from pricing_api.cli.params import DATE, DECIMAL, MATCH
 from pricing_api.cli.render import render_result
 from pricing_api.quoting import Quote, price_quote
@@ -67,7 +67,7 @@ def price_command(
             spread=spread,
             aging_rate=aging_rate,
         )
-        quoted = price_quote(container(ctx), quote)
+        quoted = price_quote(container(ctx), CLI_PRINCIPAL, quote)
     if as_json:
         emit_json(quoted.as_json())
     else:

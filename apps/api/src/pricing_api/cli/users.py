@@ -3,7 +3,8 @@
 There is no default account: the first administrator is made here. A password is read from
 a prompt (typed twice) on a terminal, otherwise from the first line of standard input, or
 generated with `--generate` and printed once. The command line acts as the system principal
-`system:cli` (an ADMIN), so the audit log says the command line made the account.
+`system:cli` (an ADMIN, `CLI_PRINCIPAL`), so the audit log says the command line made the
+account.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import click
 
 from pricing_api.cli.common import container, emit_json, reporting_errors
 from pricing_core.access.audit import RequestInfo
-from pricing_core.access.model import Principal, User
+from pricing_core.access.model import User
 from pricing_core.access.roles import ROLE_ORDER, Role
+from pricing_core.access.system import CLI_PRINCIPAL
 from pricing_core.errors import InvalidRequest
 
-__all__ = ["CLI_ACTOR", "users"]
+__all__ = ["users"]
 
-CLI_ACTOR = Principal(role=Role.ADMIN, user_id="system:cli")
 _PAGE = 200
 
 
@@ -48,7 +49,9 @@ def _create(ctx: click.Context, email: str, role: Role, name: str, generate: boo
     info = RequestInfo(user_agent=f"pricing users ({ctx.info_name})")
     with reporting_errors(as_json=False):
         password = _read_password(generate)
-        user, generated = services.access.create_user(CLI_ACTOR, email, role, name, password, info)
+        user, generated = services.access.create_user(
+            CLI_PRINCIPAL, email, role, name, password, info
+        )
     click.echo(f"created {user.role} {user.email} (id {user.id})")
     if generated is not None:
         expires = user.one_time_password_expires_at
@@ -94,7 +97,7 @@ def _all_users(ctx: click.Context) -> list[User]:
     services = container(ctx)
     found: list[User] = []
     while True:
-        page, total = services.access.list_users(CLI_ACTOR, len(found), _PAGE)
+        page, total = services.access.list_users(CLI_PRINCIPAL, len(found), _PAGE)
         found.extend(page)
         if not page or len(found) >= total:
             return found

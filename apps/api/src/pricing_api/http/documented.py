@@ -69,6 +69,10 @@ ACCESS_PROBLEMS: Mapping[int, str] = {
 
 MARKET_PROBLEMS: Mapping[int, str] = {
     404: "No such source, version or cut.",
+    409: (
+        "Clashes with what is stored: e.g. a file of another kind under an existing source's "
+        "name (`source_kind_conflict`)."
+    ),
     413: "Body larger than the route accepts (JSON bodies 64 KiB, survey files 50 MiB).",
     415: "A body of a media type this route does not take (a survey is CSV or XLSX).",
     422: (

@@ -96,9 +96,14 @@ class MarketController(Controller):
         },
     )
     def versions(
-        self, source: PathSource, services: Services, limit: Limit = 50, offset: Offset = 0
+        self,
+        source: PathSource,
+        services: Services,
+        principal: Caller,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> dict[str, Any]:
-        return page(versions_json(services, source), limit, offset)
+        return page(versions_json(services, principal, source), limit, offset)
 
     @post(
         "/sources/{source:str}/versions/{version:str}/activate",

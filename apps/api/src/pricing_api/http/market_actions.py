@@ -1,7 +1,7 @@
-"""What the market routes do beyond one call: audited activation and audited imports.
+"""What the market routes do around their use case: check an upload, shape the answers.
 
-The audit rows go through the core's `Auditor` on the access log, like every other audited
-action: `market_activate` and `market_import`, with the caller, the source and the version.
+Activation and imports are the core's use cases (`Container.activate_version`,
+`Container.import_release`): they check the permission, audit and raise the domain errors.
 """
 
 from __future__ import annotations
@@ -16,27 +16,16 @@ from pricing_adapters.bootstrap import Container
 from pricing_adapters.uploads import upload_folder
 from pricing_api.http.documented import MAX_UPLOAD_BYTES
 from pricing_api.http.market_schema import SurveyUpload
-from pricing_api.market_views import (
-    audit_activation,
-    audit_import,
-    import_report_json,
-    open_survey_file,
-    source_json,
-    version_json,
-)
+from pricing_api.market_views import open_survey_file, source_json, version_json
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal
-from pricing_core.errors import NotFound, UnknownSource
 from pricing_core.market.imports import ImportReport
-from pricing_core.market.model import Source
 
 __all__ = [
     "SURVEY_MEDIA_TYPES",
     "activate_version",
     "check_survey_file",
     "import_survey_upload",
-    "known_source",
-    "rejection",
     "versions_json",
 ]
 
@@ -51,31 +40,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 _CHUNK = 1024 * 1024
 
 
-def known_source(services: Container, name: str) -> Source:
-    """The source a path names; 404 when it is not loaded."""
-    source = services.market.source(name)
-    if source is None:
-        raise NotFound(str(UnknownSource(name)), source=name)
-    return source
-
-
-def versions_json(services: Container, name: str) -> list[dict[str, Any]]:
-    """Every version of a loaded source, newest first."""
-    known_source(services, name)
-    return [version_json(v, on) for v, on in services.market_admin.versions(name)]
+def versions_json(services: Container, principal: Principal, name: str) -> list[dict[str, Any]]:
+    """Every version of a loaded source, newest first; 404 for a source not loaded."""
+    return [version_json(v, on) for v, on in services.list_versions(principal, name)]
 
 
 def activate_version(
     services: Container, principal: Principal, name: str, version: str, info: RequestInfo
 ) -> dict[str, Any]:
     """Make `version` the active one of `name` (roll back or forward), audited."""
-    previous = known_source(services, name).active_version
-    if not any(v.label == version for v, _ in services.market_admin.versions(name)):
-        raise NotFound(f"{name} has no version {version!r}", source=name, version=version)
-    with services.unit_of_work.transaction():
-        services.market_admin.activate(name, version)
-        audit_activation(services, principal.actor, name, version, previous, info)
-    return source_json(services, known_source(services, name))
+    return source_json(services, services.activate_version(principal, name, version, info))
 
 
 def _safe_name(filename: str) -> str:
@@ -139,22 +113,4 @@ def _import_upload(
             sheet=upload.sheet,
             label=upload.label,
         )
-        report = services.market_loader.load(release, imported_by=principal.actor)
-    audit_import(services, principal.actor, report, name, info)
-    return report
-
-
-def rejection(report: ImportReport) -> tuple[str, dict[str, Any]]:
-    """A rejected import's problem detail and fields: the report plus `errors`, one a row."""
-    body = import_report_json(report)
-    body["errors"] = [
-        {
-            "field": f"line {p.line}, column {p.column or '-'}" if p.line else "file",
-            "message": p.describe(),
-        }
-        for p in report.problems
-    ]
-    shown = len(report.problems)
-    more = f" (the first {shown} listed)" if report.problem_count > shown else ""
-    detail = f"rejected: {report.problem_count} problem(s){more}; nothing was changed"
-    return detail, body
+        return services.import_release(principal, release, file=name, info=info)

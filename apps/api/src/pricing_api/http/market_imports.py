@@ -3,7 +3,9 @@
 Multipart: `file` (CSV or XLSX, at most 50 MiB) and `source`, optionally `pay_period`,
 `months_per_year`, `sheet`, `label`: the options of `pricing market import-survey`, checked by
 the same code, answering the same report. A rejected file changes nothing and answers 422
-with every problem; loaded, unchanged and rejected imports are all audited (`market_import`).
+with every problem; a source of another kind under that name answers 409
+(`source_kind_conflict`). Loaded, unchanged, rejected and refused imports are all audited
+(`market_import`) by the core's import use case.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import Body
 
 from pricing_api.http.documented import MAX_UPLOAD_BYTES, answer, problem_answers
-from pricing_api.http.market_actions import import_survey_upload, rejection
+from pricing_api.http.market_actions import import_survey_upload
 from pricing_api.http.market_schema import ImportReportOut, SurveyUpload
 from pricing_api.http.problems import problem
 from pricing_api.http.schemas import Caller, Info, Services
 from pricing_api.http.security import needs
-from pricing_api.market_views import import_report_json
+from pricing_api.market_views import IMPORT_REJECTED, import_report_json, rejection
 from pricing_core.access.roles import Permission
 from pricing_core.market.imports import ImportOutcome
 
@@ -61,7 +63,7 @@ class MarketImportsController(Controller):
         summary="Import a survey file (CSV or XLSX) as a new version of a source; audited",
         responses={
             **answer(200, ImportReportOut, "Loaded (now active) or unchanged (same checksum)."),
-            **problem_answers(400, 401, 403, 413, 415, 422, 503),
+            **problem_answers(400, 401, 403, 409, 413, 415, 422, 503),
         },
     )
     def upload(
@@ -74,5 +76,5 @@ class MarketImportsController(Controller):
         report = import_survey_upload(services, principal, data, info)
         if report.outcome is ImportOutcome.REJECTED:
             detail, body = rejection(report)
-            return problem(422, "import_rejected", detail, **body)
+            return problem(422, IMPORT_REJECTED, detail, **body)
         return Response(import_report_json(report), status_code=200)

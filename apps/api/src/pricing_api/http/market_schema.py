@@ -18,6 +18,7 @@ from litestar.params import Body, QueryParameter
 from pricing_api.http.quote_answer import CandidateOut
 from pricing_api.http.schemas import NO_NUL
 from pricing_core.market.model import AreaKind, MissingReason, PercentileKind, SourceKind
+from pricing_core.market.rules import MAX_SOURCE_NAME
 
 __all__ = [
     "AreaOut",
@@ -173,12 +174,18 @@ class CutOut(msgspec.Struct):
     top_code: float | None
 
 
-def _bounded(low: int, high: int, description: str) -> tuple[msgspec.Meta, Any]:
+def _bounded(
+    low: int, high: int, description: str, pattern: str = NO_NUL
+) -> tuple[msgspec.Meta, Any]:
     # A form is a dataclass: msgspec enforces Meta, Litestar documents Body; say both.
     return (
-        msgspec.Meta(min_length=low, max_length=high, pattern=NO_NUL),
-        Body(min_length=low, max_length=high, pattern=NO_NUL, description=description),
+        msgspec.Meta(min_length=low, max_length=high, pattern=pattern),
+        Body(min_length=low, max_length=high, pattern=pattern, description=description),
     )
+
+
+# The core's source name rule (pricing_core.market.rules), so the schema is as strict.
+SOURCE_NAME = r"^[a-z0-9._-]+$"
 
 
 @dataclass
@@ -186,7 +193,15 @@ class SurveyUpload:
     """The survey file and its import options (those of `pricing market import-survey`)."""
 
     file: UploadFile
-    source: Annotated[str, *_bounded(1, 100, "e.g. mercer-2025")]
+    source: Annotated[
+        str,
+        *_bounded(
+            1,
+            MAX_SOURCE_NAME,
+            "e.g. mercer-2025: lower-case letters, digits, '.', '_' and '-'",
+            SOURCE_NAME,
+        ),
+    ]
     pay_period: Literal["annual", "monthly"] = "annual"
     months_per_year: Annotated[
         int, msgspec.Meta(ge=12, le=16), Body(ge=12, le=16, description="12 to 16.")

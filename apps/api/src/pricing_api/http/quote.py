@@ -18,7 +18,7 @@ from pricing_api.http.quote_schema import (
     QuoteBody,
     QuoteOut,
 )
-from pricing_api.http.schemas import Services
+from pricing_api.http.schemas import Caller, Services
 from pricing_api.http.security import needs
 from pricing_api.quoting import price_quote
 from pricing_core.access.roles import Permission
@@ -43,10 +43,12 @@ class QuoteController(Controller):
             **problem_answers(400, 401, 403, 413, 422, 503),
         },
     )
-    def quote(self, data: Annotated[QuoteBody, QUOTE_BODY], services: Services) -> dict[str, Any]:
+    def quote(
+        self, data: Annotated[QuoteBody, QUOTE_BODY], services: Services, principal: Caller
+    ) -> dict[str, Any]:
         """422 names the field: an ambiguous area lists its `candidates`; a percentile that
         contradicts the level, or that the market cannot interpolate, says so."""
-        quoted = price_quote(services, data.to_quote())
+        quoted = price_quote(services, principal, data.to_quote())
         # Counted here, not in price_quote: `pricing price` shares it and is no API quote.
         services.metrics.quote(quoted.result.confidence.label)
         return quoted.as_json()

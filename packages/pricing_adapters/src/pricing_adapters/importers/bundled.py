@@ -8,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from pricing_adapters.bundled import load_oews_extract
+from pricing_adapters.bundled import OewsExtract, load_oews_extract
 from pricing_adapters.importers.records import CutRow, ReleaseFile
 from pricing_core.market.imports import ProblemLog
 
-__all__ = ["bundled_fingerprint", "open_bundled"]
+__all__ = ["bundled_fingerprint", "bundled_rows", "open_bundled"]
 
 
 def _rows(lines: Iterator[str], effective: date, currency: str) -> Iterator[CutRow]:
@@ -40,6 +40,12 @@ def _rows(lines: Iterator[str], effective: date, currency: str) -> Iterator[CutR
         )
 
 
+def bundled_rows(extract: OewsExtract) -> Iterator[CutRow]:
+    """The extract's cuts as the rows an import of it loads."""
+    cuts = extract.cuts
+    return _rows(iter(cuts.lines.values()), cuts.effective, cuts.currency)
+
+
 def bundled_fingerprint(provenance: dict[str, Any]) -> str:
     """The extract's checksum: SHA-256 over its files' own SHA-256s, as provenance lists them."""
     return hashlib.sha256("".join(sorted(provenance["files"].values())).encode()).hexdigest()
@@ -54,7 +60,7 @@ def open_bundled() -> ReleaseFile:
         source=extract.source,
         label=provenance["version"],
         sha256=bundled_fingerprint(provenance),
-        rows=_rows(iter(cuts.lines.values()), cuts.effective, cuts.currency),
+        rows=bundled_rows(extract),
         problems=ProblemLog(),
         total_bytes=len(cuts),
         areas=extract.areas,

@@ -12,6 +12,7 @@ from pricing_adapters.importers.survey_rows import PAY_PERIODS, SURVEY_COLUMNS, 
 from pricing_core.errors import InvalidRequest
 from pricing_core.market.imports import ProblemLog
 from pricing_core.market.model import Source, SourceKind
+from pricing_core.market.rules import check_source_name
 
 __all__ = ["PAY_PERIODS", "SURVEY_COLUMNS", "open_survey"]
 
@@ -34,6 +35,7 @@ def open_survey(
     with `months_per_year`. XLSX reads `sheet`, or the first sheet. `label` defaults to
     `<file stem>-<first 8 hex digits of the SHA-256>`.
     """
+    check_source_name(source)  # before reading a byte of a file that cannot be taken
     if pay_period_default not in PAY_PERIODS:
         raise InvalidRequest("pay_period_default", "must be annual or monthly", pay_period_default)
     if isinstance(months_per_year, bool) or not 1 <= months_per_year <= 24:

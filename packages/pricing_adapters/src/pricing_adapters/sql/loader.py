@@ -19,11 +19,13 @@ if TYPE_CHECKING:
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from pricing_adapters.importers.content import ContentDigest
 from pricing_adapters.importers.records import CutRow, ReleaseFile
 from pricing_adapters.sql.market import SqlMarketRepository
 from pricing_adapters.sql.tables import (
     CUT_COLUMNS,
     market_areas,
+    market_cuts,
     market_industries,
     market_jobs,
     market_sources,
@@ -31,10 +33,11 @@ from pricing_adapters.sql.tables import (
 )
 from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_adapters.sql.upsert import upsert
-from pricing_core.errors import InvalidRequest, UnknownSource
+from pricing_core.errors import InvalidRequest, SourceNotFound, UnknownVersion
 from pricing_core.market.imports import ImportOutcome, ImportReport, ProblemLog
-from pricing_core.market.model import Area, SourceVersion
+from pricing_core.market.model import Area, Source, SourceKind, SourceVersion
 from pricing_core.market.ports import MarketAdmin
+from pricing_core.market.rules import check_kind_kept
 from pricing_core.ports import Clock
 
 __all__ = ["SqlMarketLoader"]
@@ -44,6 +47,14 @@ BATCH = 5000
 
 class _Rejected(Exception):
     """Raised inside the load transaction to roll it back."""
+
+
+class _Unchanged(Exception):
+    """The release holds the active version's rows: roll the load back and say so."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
 
 
 def _area_row(area: Area) -> dict[str, str | None]:
@@ -80,28 +91,48 @@ class SqlMarketLoader(MarketAdmin):
         self._db = uow or SqlUnitOfWork(engine)
 
     def load(self, release: ReleaseFile, *, imported_by: str) -> ImportReport:
+        """Loaded and active; unchanged when the file, or its rows, are the active version's;
+        rejected with every problem; a taken label with other rows raises InvalidRequest."""
         started = time.perf_counter()
         name = release.source.name
+        digest = ContentDigest()
+        rows = digest.feed(release.rows)
         try:
             self._outside_unit_of_work()
+            self._note_active_content(name)
             with self._engine.begin() as conn:
                 # Writing the source row first takes the lock that serialises two imports of
                 # one source, so the checksum test below sees the other import's outcome.
                 self._upsert_source(conn, release)
-                if self._active_sha(conn, name) == release.sha256:
-                    return ImportReport(
-                        source=name,
-                        version=release.label,
-                        outcome=ImportOutcome.UNCHANGED,
-                        sha256=release.sha256,
+                active = self._active(conn, name)
+                if active is not None and active.sha256 == release.sha256:
+                    return self._unchanged(release, active.label)
+                if self._label_taken(conn, release):
+                    # Only the active version's own rows under its label are not a clash.
+                    for _ in rows:
+                        pass
+                    if release.problems:
+                        raise _Rejected
+                    if active is not None and digest.hexdigest() == active.content_sha256:
+                        raise _Unchanged(active.label)
+                    raise InvalidRequest(
+                        "label",
+                        f"{name} already has a version {release.label!r} with other content; "
+                        "give another label (--label) or activate that version",
                     )
-                rows = self._load(conn, release, imported_by)
-                if release.problems or rows == 0:
+                version_id, count = self._load(conn, release, rows, imported_by)
+                if release.problems or count == 0:
                     if not release.problems:
                         release.problems.add(0, "", "", "the file holds no data rows")
                     raise _Rejected
+                content = digest.hexdigest()
+                if active is not None and content == active.content_sha256:
+                    raise _Unchanged(active.label)  # the same rows from another file
+                self._activate(conn, release, version_id, count, content)
         except _Rejected:
             return self._rejected(release, release.problems, started)
+        except _Unchanged as same:
+            return self._unchanged(release, same.label)
         finally:
             release.close()
         self._reader.forget()
@@ -109,8 +140,17 @@ class SqlMarketLoader(MarketAdmin):
             source=name,
             version=release.label,
             outcome=ImportOutcome.LOADED,
-            rows=rows,
+            rows=count,
             seconds=time.perf_counter() - started,
+            sha256=release.sha256,
+        )
+
+    @staticmethod
+    def _unchanged(release: ReleaseFile, active: str) -> ImportReport:
+        return ImportReport(
+            source=release.source.name,
+            version=active,
+            outcome=ImportOutcome.UNCHANGED,
             sha256=release.sha256,
         )
 
@@ -126,15 +166,54 @@ class SqlMarketLoader(MarketAdmin):
         )
 
     @staticmethod
-    def _active_sha(conn: Connection, source: str) -> str | None:
+    def _active(conn: Connection, source: str) -> Any:
+        """The active version's id, label, file and content checksums (None: no version)."""
         return conn.execute(
-            select(market_versions.c.sha256)
+            select(
+                market_versions.c.id,
+                market_versions.c.label,
+                market_versions.c.sha256,
+                market_versions.c.content_sha256,
+            )
             .join(market_sources, market_sources.c.active_version_id == market_versions.c.id)
             .where(market_sources.c.name == source)
-        ).scalar()
+        ).first()
+
+    def _note_active_content(self, source: str) -> None:
+        """Versions stored before content checksums existed get theirs, once, from their
+        stored rows: in a transaction of its own, so it stays whatever the import does."""
+        with self._engine.begin() as conn:
+            active = self._active(conn, source)
+            if active is None or active.content_sha256 is not None:
+                return
+            stored = conn.execute(
+                select(*(market_cuts.c[name] for name in CUT_COLUMNS))
+                .where(market_cuts.c.version_id == active.id)
+                .execution_options(stream_results=True, yield_per=BATCH)
+            )
+            content = ContentDigest.of(stored)
+            conn.execute(
+                update(market_versions)
+                .where(market_versions.c.id == active.id)
+                .values(content_sha256=content)
+            )
+
+    @staticmethod
+    def _label_taken(conn: Connection, release: ReleaseFile) -> bool:
+        return (
+            conn.execute(
+                select(market_versions.c.id).where(
+                    market_versions.c.source == release.source.name,
+                    market_versions.c.label == release.label,
+                )
+            ).scalar()
+            is not None
+        )
 
     @staticmethod
     def _upsert_source(conn: Connection, release: ReleaseFile) -> None:
+        """Create or update the source row; its kind stays the one it was created with, and
+        a release of another kind is refused (the transaction rolls back)."""
         source = release.source
         row = {
             "name": source.name,
@@ -142,9 +221,16 @@ class SqlMarketLoader(MarketAdmin):
             "kind": str(source.kind),
             "top_code": source.top_code,
         }
-        upsert(conn, market_sources, [row], key=["name"])
+        upsert(conn, market_sources, [row], key=["name"], keep=["kind"])
+        kind = conn.execute(
+            select(market_sources.c.kind).where(market_sources.c.name == source.name)
+        ).scalar_one()
+        check_kind_kept(Source(name=source.name, kind=SourceKind(kind)), source)
 
-    def _load(self, conn: Connection, release: ReleaseFile, imported_by: str) -> int:
+    def _load(
+        self, conn: Connection, release: ReleaseFile, rows: Iterator[CutRow], imported_by: str
+    ) -> tuple[int, int]:
+        """The new version's id and row count; it is not active yet."""
         source = release.source
         if release.areas:
             upsert(
@@ -160,17 +246,6 @@ class SqlMarketLoader(MarketAdmin):
                 [{"code": i.code, "name": i.name, "level": i.level} for i in release.industries],
                 key=["code"],
             )
-        taken = conn.execute(
-            select(market_versions.c.id).where(
-                market_versions.c.source == source.name, market_versions.c.label == release.label
-            )
-        ).scalar()
-        if taken is not None:
-            raise InvalidRequest(
-                "label",
-                f"{source.name} already has a version {release.label!r} with other content; "
-                "give another label (--label) or activate that version",
-            )
         version_id = conn.execute(
             insert(market_versions).returning(market_versions.c.id),
             {
@@ -183,9 +258,12 @@ class SqlMarketLoader(MarketAdmin):
                 "status": "ready",
             },
         ).scalar_one()
-        rows = self._bulk(conn, version_id, release.rows)
-        if release.problems or rows == 0:
-            return rows
+        return version_id, self._bulk(conn, version_id, rows)
+
+    @staticmethod
+    def _activate(
+        conn: Connection, release: ReleaseFile, version_id: int, rows: int, content: str
+    ) -> None:
         if release.jobs:
             conn.execute(
                 insert(market_jobs),
@@ -195,14 +273,15 @@ class SqlMarketLoader(MarketAdmin):
                 ],
             )
         conn.execute(
-            update(market_versions).where(market_versions.c.id == version_id).values(rows=rows)
+            update(market_versions)
+            .where(market_versions.c.id == version_id)
+            .values(rows=rows, content_sha256=content)
         )
         conn.execute(
             update(market_sources)
-            .where(market_sources.c.name == source.name)
+            .where(market_sources.c.name == release.source.name)
             .values(active_version_id=version_id)
         )
-        return rows
 
     def _bulk(self, conn: Connection, version_id: int, rows: Iterator[CutRow]) -> int:
         raw = conn.connection.dbapi_connection
@@ -232,14 +311,14 @@ class SqlMarketLoader(MarketAdmin):
                 select(market_sources.c.name).where(market_sources.c.name == source)
             ).scalar()
             if exists is None:
-                raise UnknownSource(source)
+                raise SourceNotFound(source)
             version_id = conn.execute(
                 select(market_versions.c.id).where(
                     market_versions.c.source == source, market_versions.c.label == label
                 )
             ).scalar()
             if version_id is None:
-                raise InvalidRequest("version", f"{source} has no version {label!r}", label)
+                raise UnknownVersion(source, label)
             conn.execute(
                 update(market_sources)
                 .where(market_sources.c.name == source)

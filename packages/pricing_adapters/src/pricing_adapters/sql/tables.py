@@ -71,6 +71,9 @@ market_versions = Table(
     Column("source", String(100), ForeignKey("market_sources.name"), nullable=False),
     Column("label", String(100), nullable=False),
     Column("sha256", CHAR(64), nullable=False),
+    # Over the canonical cut rows (importers.content); NULL until first needed for versions
+    # stored before revision 0004.
+    Column("content_sha256", CHAR(64), nullable=True),
     Column("rows", Integer, nullable=False),
     Column("imported_at", UtcDateTime, nullable=False),
     Column("imported_by", String(200), nullable=False),

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 import attrs
 
-__all__ = ["ImportOutcome", "ImportReport", "ProblemLog", "RowProblem"]
+__all__ = ["AreasReport", "ImportOutcome", "ImportReport", "ProblemLog", "RowProblem"]
 
 MAX_LISTED = 200  # a report lists this many problems and counts the rest
 
@@ -67,3 +67,13 @@ class ImportReport:
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds > 0 else 0.0
+
+
+@attrs.frozen(kw_only=True)
+class AreasReport:
+    """An areas file's outcome: loaded (added or updated) or rejected with every problem."""
+
+    outcome: ImportOutcome
+    areas: int = 0
+    problems: tuple[RowProblem, ...] = ()
+    problem_count: int = 0
