@@ -131,6 +131,15 @@ def test_a_symlink_leading_out_is_invalid_and_not_inspected() -> None:
     assert not verdict.valid
 
 
+def test_a_link_leading_out_is_never_the_newest_backup() -> None:
+    link = facts("z.dump", outside=True, hours_old=0)
+    report = judge([link, facts("a.dump", hours_old=2)], POLICY, NOW)
+    assert report.invalid == 1
+    assert report.newest is not None
+    assert report.newest.filename == "a.dump"
+    assert report.ok
+
+
 def test_a_wrong_magic_number_fails() -> None:
     report = judge([facts(head=b"<html>")], POLICY, NOW)
     assert [c.name for c in report.verdicts[0].checks if not c.ok] == ["format"]

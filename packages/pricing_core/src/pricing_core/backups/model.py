@@ -9,8 +9,11 @@ from decimal import Decimal
 
 import attrs
 
+from pricing_core.errors import PricingError
+
 __all__ = [
     "BackupFacts",
+    "BackupFailed",
     "BackupKind",
     "BackupPolicy",
     "BackupReport",
@@ -19,6 +22,12 @@ __all__ = [
     "RestoreResult",
     "TableFigures",
 ]
+
+
+class BackupFailed(PricingError):
+    """A backup could not be made, read or restored; the message names what and why."""
+
+    code = "backup_failed"
 
 
 class BackupKind(enum.StrEnum):
@@ -134,7 +143,9 @@ class BackupReport:
 
     @property
     def newest(self) -> BackupVerdict | None:
-        return self.verdicts[0] if self.verdicts else None
+        """The newest file in the directory; a link leading out is reported, never newest:
+        its time says nothing about a backup of ours."""
+        return next((v for v in self.verdicts if not v.facts.leads_outside), None)
 
     @property
     def within_rpo(self) -> bool:
