@@ -52,3 +52,10 @@ class Metrics(Protocol):
     def backup_verified(self, ok: bool, at: datetime) -> None:
         """A backup check finished at `at`: `ok` when the backup passed every check."""
         ...
+
+    def backup_figures(
+        self, invalid: int, restore_ok: bool | None, restore_seconds: float | None
+    ) -> None:
+        """What the last backup check found: how many files are invalid, and the restore
+        test's result and duration (None when none was run)."""
+        ...

@@ -57,4 +57,10 @@ class VerifyBackups:
         elif restore_test:
             report = attrs.evolve(report, restore_asked=True)
         self.metrics.backup_verified(report.ok, report.checked_at)
+        restored = report.restore
+        self.metrics.backup_figures(
+            report.invalid,
+            restored.ok if restored else (False if report.restore_asked else None),
+            restored.seconds if restored else None,
+        )
         return report
