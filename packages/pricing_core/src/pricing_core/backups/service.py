@@ -51,16 +51,18 @@ class VerifyBackups:
         require(principal, Permission.MANAGE_BACKUPS)
         found = self.shelf.inspect()
         report = judge(found, self.policy, self.clock.now())
-        if restore_test and report.newest is not None and report.newest.valid:
-            restored = self.restorer.restore_test(report.newest.facts)
+        if restore_test:
+            newest = report.newest
+            # Only a valid backup is worth restoring; an invalid newest one fails the test.
+            restored = self.restorer.restore_test(newest.facts) if newest and newest.valid else None
             report = attrs.evolve(report, restore=restored, restore_asked=True)
-        elif restore_test:
-            report = attrs.evolve(report, restore_asked=True)
+        self._report(report)
+        return report
+
+    def _report(self, report: BackupReport) -> None:
         self.metrics.backup_verified(report.ok, report.checked_at)
         restored = report.restore
+        restore_ok = restored.ok if restored else (False if report.restore_asked else None)
         self.metrics.backup_figures(
-            report.invalid,
-            restored.ok if restored else (False if report.restore_asked else None),
-            restored.seconds if restored else None,
+            report.invalid, restore_ok, restored.seconds if restored else None
         )
-        return report
