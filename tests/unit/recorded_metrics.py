@@ -30,6 +30,11 @@ class RecordedMetrics:
     def backup_verified(self, ok: bool, at: datetime) -> None:
         self.calls["backup_verified", ok] += 1
 
+    def backup_figures(
+        self, invalid: int, restore_ok: bool | None, restore_seconds: float | None
+    ) -> None:
+        self.calls["backup_figures", invalid, restore_ok] += 1
+
     def of(self, method: str) -> dict[tuple[object, ...], int]:
         """The calls of one method, by their arguments."""
         return {key[1:]: n for key, n in self.calls.items() if key[0] == method}

@@ -35,9 +35,19 @@ def exercise(metrics: PrometheusMetrics) -> None:
     metrics.task("market.refresh", "failed", 0.5)
     metrics.backup_verified(True, NOW - timedelta(hours=3))
     metrics.backup_verified(False, NOW - timedelta(hours=1))
+    metrics.backup_figures(2, False, 12.5)
     metrics.connections_active(3)
     metrics.query("0123456789", 0.004)
     metrics.operation("price", 0.01)
+
+
+def test_the_backup_figures_are_the_last_check_s(metrics: PrometheusMetrics) -> None:
+    metrics.backup_figures(3, True, 40.0)
+    metrics.backup_figures(1, None, None)  # a check without a restore test keeps the last one
+    shown = metrics.exposition()
+    assert value(shown, "backups_invalid") == 1
+    assert value(shown, "backup_restore_test_success") == 1
+    assert value(shown, "backup_restore_test_duration_seconds") == 40.0
 
 
 def test_the_port_is_what_use_cases_see(metrics: PrometheusMetrics) -> None:

@@ -221,6 +221,25 @@ class PrometheusMetrics(Metrics):
             multiprocess_mode="max",
             registry=registry,
         )
+        # The newest check's figures: the process that ran it last is the one to believe.
+        self.backups_invalid = Gauge(
+            "backups_invalid",
+            "Backup files that failed a check at the last verification.",
+            multiprocess_mode="mostrecent",
+            registry=registry,
+        )
+        self.restore_ok = Gauge(
+            "backup_restore_test_success",
+            "1 when the last restore test passed, 0 when it failed.",
+            multiprocess_mode="mostrecent",
+            registry=registry,
+        )
+        self.restore_seconds = Gauge(
+            "backup_restore_test_duration_seconds",
+            "How long the last restore test took, restore and comparison included.",
+            multiprocess_mode="mostrecent",
+            registry=registry,
+        )
 
     # The port: what use cases and the other adapters report.
 
@@ -242,6 +261,15 @@ class PrometheusMetrics(Metrics):
 
     def backup_verified(self, ok: bool, at: datetime) -> None:
         self.backup_checks.labels("success" if ok else "failure").set(at.timestamp())
+
+    def backup_figures(
+        self, invalid: int, restore_ok: bool | None, restore_seconds: float | None
+    ) -> None:
+        self.backups_invalid.set(invalid)
+        if restore_ok is not None:
+            self.restore_ok.set(1 if restore_ok else 0)
+        if restore_seconds is not None:
+            self.restore_seconds.set(max(0.0, restore_seconds))
 
     # The HTTP edge, the database and timed operations.
 

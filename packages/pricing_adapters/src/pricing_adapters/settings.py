@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -222,6 +223,10 @@ class Settings:
     metrics_token: str | None = attrs.field(default=None, repr=False)
     metrics_networks: tuple[str, ...] = METRICS_NETWORKS
     query_stats_dir: Path | None = None  # None: data_dir / "query-stats"
+    # Backups: where they are written and verified, and how strict verification is.
+    backup_dir: Path | None = None  # None: data_dir / "backups"
+    backup_min_size_ratio: Decimal = Decimal("0.5")
+    backup_max_age_hours: int = 26
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -287,4 +292,11 @@ class Settings:
                 if environ.get("PRICING_QUERY_STATS_DIR")
                 else None
             ),
+            backup_dir=(
+                Path(environ["PRICING_BACKUP_DIR"]) if environ.get("PRICING_BACKUP_DIR") else None
+            ),
+            backup_min_size_ratio=Decimal(
+                str(_fraction(environ, "PRICING_BACKUP_MIN_SIZE_RATIO", 0.5))
+            ),
+            backup_max_age_hours=_integer(environ, "PRICING_BACKUP_MAX_AGE_HOURS", 26, 1, 8760),
         )

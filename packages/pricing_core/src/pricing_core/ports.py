@@ -54,6 +54,13 @@ class Metrics(Protocol):
         """A backup check finished at `at`: `ok` when the backup passed every check."""
         ...
 
+    def backup_figures(
+        self, invalid: int, restore_ok: bool | None, restore_seconds: float | None
+    ) -> None:
+        """What the last backup check found: how many files are invalid, and the restore
+        test's result and duration (None when none was run)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """Changes that stand or fall together: a change and the audit row that records it.

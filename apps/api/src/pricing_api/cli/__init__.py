@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from pricing_api.cli.backups import backups
 from pricing_api.cli.database import database
 from pricing_api.cli.market import market
 from pricing_api.cli.matching import match_command, occupations
@@ -29,6 +30,7 @@ cli.add_command(market)
 cli.add_command(database)
 cli.add_command(serve)
 cli.add_command(users)
+cli.add_command(backups)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Backups behind the core's ports: pg_dump and SQLite's backup API, checks, restore tests."""

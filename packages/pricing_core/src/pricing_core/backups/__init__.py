@@ -1,0 +1,1 @@
+"""Backups: which files count as backups, what makes one acceptable, and the report."""
