@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
 from pricing_adapters.bootstrap import Container
+from pricing_api.http.body import BodyRequest
 from pricing_api.http.context import principal_of, request_context
 from pricing_api.http.docs import docs_assets, openapi_config
 from pricing_api.http.health import health
@@ -80,6 +81,7 @@ def create_app(
         },
         exception_handlers={**EXCEPTION_HANDLERS, **RATE_LIMIT_HANDLERS},
         before_send=[add_rate_limit_headers],
+        request_class=BodyRequest,
         openapi_config=openapi_config(version("pricing-api")),
         logging_config=None,  # structlog renders every record (observability.instrument)
         debug=False,

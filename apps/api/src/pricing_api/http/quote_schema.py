@@ -17,12 +17,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request
 from litestar.exceptions import SerializationException
 from litestar.openapi.spec import Example, OpenAPIType, Schema
 from litestar.params import Body as BodyParam
 from litestar.types import Empty
 
+from pricing_api.http.body import BodyRequest
 from pricing_api.http.quote_answer import ContributionOut, QuoteOut, TitleMatchOut
 from pricing_api.http.schemas import NO_NUL, Body
 from pricing_api.quoting import Quote, values_checked
@@ -52,14 +52,14 @@ MAX_MATCHES = 20  # a composite of more survey jobs than this is not a pricing, 
 _DECODER = msgspec.json.Decoder(float_hook=Decimal)
 
 
-class ExactJsonRequest(Request[Any, Any, Any]):
+class ExactJsonRequest(BodyRequest):
     """A request whose JSON numbers with a fraction decode as Decimal, digit for digit.
 
     Litestar decodes a body to Python values before converting it to the handler's type;
     with floats, `0.1234567890123456789` would already have lost digits by then.
     """
 
-    async def json(self) -> Any:
+    async def decode_json(self) -> Any:
         if self._json is Empty:
             body = await self.body()
             try:
