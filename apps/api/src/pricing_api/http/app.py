@@ -13,6 +13,7 @@ from pricing_adapters.bootstrap import Container
 from pricing_api.http.body import BodyRequest
 from pricing_api.http.context import principal_of, request_context
 from pricing_api.http.docs import docs_assets, openapi_config
+from pricing_api.http.headers import SecurityHeaders
 from pricing_api.http.health import health
 from pricing_api.http.observability import instrument, start_error_reporting
 from pricing_api.http.problems import EXCEPTION_HANDLERS
@@ -87,6 +88,7 @@ def create_app(
         debug=False,
     )
     instrument(app, container)  # request ids, logs, metrics and /metrics (before the marking)
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, proxies)
     mark_framework_routes_public(app)
     document_rate_limits(app, limiter.policy)
     return app
