@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
@@ -37,6 +39,9 @@ MATCH = Match(source="oews-2025", job_code="151252", quality="close", adjustment
         ({"area": "0041940", "title": "Engineer", "spread": "2.5"}, "spread"),
         ({"area": "0041940", "title": "Engineer", "aging_rate": "0.9"}, "aging_rate"),
         ({"area": "0041940", "title": "Engineer", "positioning": "-0.6"}, "positioning"),
+        ({"area": "0041940", "title": "Engineer", "pricing_date": date(1, 1, 1)}, "date"),
+        ({"area": "0041940", "title": "Engineer", "pricing_date": date(1899, 12, 31)}, "date"),
+        ({"area": "0041940", "title": "Engineer", "pricing_date": date(2101, 1, 1)}, "date"),
     ],
 )
 def test_bad_inputs_name_their_field(kwargs: dict[str, Any], field: str) -> None:
@@ -103,3 +108,19 @@ def test_each_price_is_reported_by_its_confidence_label() -> None:
     with pytest.raises(InvalidRequest):
         price(PricingInputs(title="Engineer", area="0041940"))  # not priced: not counted
     assert metrics.of("quote") == {(label,): 2}
+
+
+@given(day=st.dates())
+@example(day=date(1, 1, 1))
+@example(day=date(1899, 12, 31))
+@example(day=date(1900, 1, 1))
+@example(day=date(2100, 12, 31))
+@example(day=date(2101, 1, 1))
+def test_a_date_is_accepted_exactly_when_it_is_within_1900_to_2100(day: date) -> None:
+    if date(1900, 1, 1) <= day <= date(2100, 12, 31):
+        assert PricingInputs(title="Engineer", area="0041940", pricing_date=day).pricing_date == day
+        return
+    with pytest.raises(InvalidRequest) as refused:
+        PricingInputs(title="Engineer", area="0041940", pricing_date=day)
+    assert refused.value.field == "date"
+    assert "1900-01-01" in refused.value.problem

@@ -18,6 +18,7 @@ from pricing_api.http.health import health
 from pricing_api.http.observability import instrument, start_error_reporting
 from pricing_api.http.problems import EXCEPTION_HANDLERS
 from pricing_api.http.ratelimit import (
+    RATE_LIMIT_EXEMPT,
     RATE_LIMIT_HANDLERS,
     add_rate_limit_headers,
     document_rate_limits,
@@ -32,7 +33,8 @@ __all__ = ["create_app", "mark_framework_routes_public"]
 
 
 def mark_framework_routes_public(app: Litestar) -> None:
-    """The docs pages and CORS preflight answers come from Litestar itself: declare them public.
+    """The docs pages and CORS preflight answers come from Litestar itself: declare them public,
+    and preflights free of the rate limit.
 
     Everything else must declare its own marker, which the deny-by-default test checks.
     """
@@ -43,6 +45,9 @@ def mark_framework_routes_public(app: Litestar) -> None:
             owner = getattr(function, "__module__", "") or ""
             if owner.startswith("litestar.") and not handler.opt.get("permission"):
                 handler.opt.update(PUBLIC)
+                if handler.http_methods == {"OPTIONS"}:
+                    # A browser's CORS preflight: it asks before a request, which counts.
+                    handler.opt.update(RATE_LIMIT_EXEMPT)
             if handler.opt.get("public") and not getattr(handler, "security", None):
                 # The schema must not tell clients a public route needs credentials.
                 handler.security = [{}]

@@ -31,6 +31,7 @@ from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.pricing.model import Match
 from pricing_core.pricing.policy import Quality
+from pricing_core.requests.inputs import FIRST_DATE, LAST_DATE
 
 __all__ = [
     "MAX_MATCHES",
@@ -106,7 +107,12 @@ class QuoteBody(Body):
     title: Text | None = None
     matches: Annotated[list[MatchBody], msgspec.Meta(max_length=MAX_MATCHES)] | None = None
     industry: Code = ALL_INDUSTRIES
-    date: Date | None = None
+    date: (
+        Annotated[
+            Date, msgspec.Meta(description=f"{FIRST_DATE} to {LAST_DATE}; default: today (UTC)")
+        ]
+        | None
+    ) = None
     percentile: Annotated[int, msgspec.Meta(ge=10, le=90)] | None = None
     level: Level | None = None
     positioning: OptionalNumber = None

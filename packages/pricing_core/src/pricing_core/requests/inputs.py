@@ -16,10 +16,22 @@ from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.pricing.model import MAX_SHIFT, Match
 from pricing_core.values import between, to_optional_decimal
 
-__all__ = ["MAX_MATCHES", "MAX_TEXT", "PricingInputs", "inputs_as_json", "inputs_from_json"]
+__all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
+    "MAX_MATCHES",
+    "MAX_TEXT",
+    "PricingInputs",
+    "inputs_as_json",
+    "inputs_from_json",
+]
 
 MAX_MATCHES = 20
 MAX_TEXT = 200  # a title, an area name, an industry code
+# No salary survey reaches outside these; aging a market to year 1 or 9999 prices nonsense
+# (year 1 priced at zero) instead of telling the caller the date is a typo.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2100, 12, 31)
 
 
 def _text(field: str, value: str, *, required: bool) -> str:
@@ -61,6 +73,11 @@ def _level(value: Level | str | None) -> Level | None:
         raise InvalidRequest("level", f"must be one of {', '.join(Level)}", value) from None
 
 
+def _pricing_date(_: object, __: object, value: date | None) -> None:
+    if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+        raise InvalidRequest("date", f"must be between {FIRST_DATE} and {LAST_DATE}", value)
+
+
 @attrs.frozen(kw_only=True)
 class PricingInputs:
     """A title (matched automatically) or explicit survey matches, plus the options.
@@ -72,7 +89,7 @@ class PricingInputs:
     matches: tuple[Match, ...] = attrs.field(default=(), converter=_matches)
     area: str = attrs.field(converter=_area)
     industry: str = attrs.field(default=ALL_INDUSTRIES, converter=_industry)
-    pricing_date: date | None = None
+    pricing_date: date | None = attrs.field(default=None, validator=_pricing_date)
     percentile: int | None = attrs.field(default=None, validator=between(10, 90))
     level: Level | None = attrs.field(default=None, converter=_level)
     positioning: Decimal | None = attrs.field(
