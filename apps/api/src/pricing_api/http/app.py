@@ -7,13 +7,14 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.di import Provide
+from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 
 from pricing_adapters.bootstrap import Container
 from pricing_api.http.body import BodyRequest
 from pricing_api.http.context import principal_of, request_context
-from pricing_api.http.docs import docs_assets, openapi_config
-from pricing_api.http.headers import SecurityHeaders
+from pricing_api.http.docs import ClosedBodies, docs_assets, openapi_config
+from pricing_api.http.headers import RouteAllow, SecurityHeaders
 from pricing_api.http.health import health
 from pricing_api.http.observability import instrument, start_error_reporting
 from pricing_api.http.problems import EXCEPTION_HANDLERS
@@ -25,7 +26,12 @@ from pricing_api.http.ratelimit import (
     rate_limited,
 )
 from pricing_api.http.routes import ROUTES
-from pricing_api.http.security import PUBLIC, no_nul_guard, permission_guard
+from pricing_api.http.security import (
+    PUBLIC,
+    document_nul_refusals,
+    no_nul_guard,
+    permission_guard,
+)
 from pricing_core.access.audit import RequestInfo
 from pricing_core.ratelimit.client_ip import TrustedProxies
 
@@ -89,13 +95,19 @@ def create_app(
         before_send=[add_rate_limit_headers],
         request_class=BodyRequest,
         openapi_config=openapi_config(version("pricing-api")),
+        plugins=[ClosedBodies()],
         logging_config=None,  # structlog renders every record (observability.instrument)
         debug=False,
     )
     instrument(app, container)  # request ids, logs, metrics and /metrics (before the marking)
-    app.asgi_handler = SecurityHeaders(app.asgi_handler, proxies)
+    routes: dict[str, set[str]] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            routes.setdefault(route.path_format, set()).update(route.methods)
+    app.asgi_handler = SecurityHeaders(RouteAllow(app.asgi_handler, routes), proxies)
     mark_framework_routes_public(app)
     document_rate_limits(app, limiter.policy)
+    document_nul_refusals(app)  # last: it reads the schema, which is then built
     return app
 
 

@@ -11,8 +11,10 @@ import html
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import swagger_ui  # type: ignore[import-untyped]  # ships static files, no type hints
 from litestar import Request
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -22,7 +24,7 @@ from litestar.types import ControllerRouterHandler
 from pricing_api.http.metrics_access import METRICS_SCHEME
 from pricing_api.http.security import PUBLIC
 
-__all__ = ["ASSETS_PATH", "docs_assets", "openapi_config"]
+__all__ = ["ASSETS_PATH", "ClosedBodies", "docs_assets", "openapi_config"]
 
 ASSETS_PATH = "/schema/assets"
 _STATIC = Path(swagger_ui.__file__).parent / "static"
@@ -52,6 +54,18 @@ class SwaggerPage(OpenAPIRenderPlugin):
             f'<script src="{ASSETS_PATH}/docs.js"></script>'
             "</body></html>"
         ).encode()
+
+
+class ClosedBodies(StructSchemaPlugin):
+    """Bodies refuse unknown fields (schemas.Body): their schemas say so, or clients and
+    Schemathesis would read them as open objects that the server then refuses."""
+
+    def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Any:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        info = msgspec.inspect.type_info(field_definition.type_)
+        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
+            schema.additional_properties = False
+        return schema
 
 
 def openapi_config(version: str) -> OpenAPIConfig:

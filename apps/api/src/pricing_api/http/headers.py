@@ -18,7 +18,15 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from pricing_core.ratelimit.client_ip import TrustedProxies, parse_address
 
-__all__ = ["API_POLICY", "DOCS_POLICY", "HSTS", "PERSONAL", "SecurityHeaders", "over_tls"]
+__all__ = [
+    "API_POLICY",
+    "DOCS_POLICY",
+    "HSTS",
+    "PERSONAL",
+    "RouteAllow",
+    "SecurityHeaders",
+    "over_tls",
+]
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 # Swagger UI's CSS carries its icons as data: URIs; it sets styles through the DOM only.
@@ -80,6 +88,34 @@ class SecurityHeaders:
                     headers[name] = value
                 if personal and "cache-control" not in headers:
                     headers["cache-control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+class RouteAllow:
+    """`Allow` on an OPTIONS answer lists every method of the route.
+
+    Litestar builds a path's OPTIONS answer with the methods its first handler group knew; a
+    controller whose GET and POST share a path then answers `Allow: OPTIONS, POST`. The
+    routes' own method sets are complete: this layer answers from them.
+    """
+
+    def __init__(self, app: ASGIApp, methods: dict[str, set[str]]) -> None:
+        self.app = app
+        self.methods = methods
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or scope.get("method") != "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                methods = self.methods.get(str(scope.get("path_template") or ""))
+                headers = MutableScopeHeaders.from_message(message)
+                if methods and "allow" in headers:
+                    headers["allow"] = ", ".join(sorted(methods))
             await send(message)
 
         await self.app(scope, receive, sending)

@@ -12,6 +12,7 @@ level, unknown area) are the core's, answered 422 with the field named.
 
 from __future__ import annotations
 
+import re
 from datetime import date as Date  # `date` is also a field's name below
 from decimal import Decimal
 from typing import Annotated, Any
@@ -42,6 +43,7 @@ __all__ = [
     "MatchBody",
     "Number",
     "OptionalNumber",
+    "OptionalNumberMap",
     "QuoteBody",
     "QuoteOut",
     "TitleMatchOut",
@@ -50,7 +52,16 @@ __all__ = [
 MAX_QUOTE_BYTES = 64 * 1024
 MAX_MATCHES = 20  # a composite of more survey jobs than this is not a pricing, it is a typo
 
-_DECODER = msgspec.json.Decoder(float_hook=Decimal)
+_WHOLE = re.compile(r"-?[0-9]+[.]0+")
+
+
+def _number(text: str) -> Decimal | int:
+    # JSON Schema counts 56.0 as an integer, so an integer field takes it; for a decimal
+    # field it is the same value.
+    return int(text.partition(".")[0]) if _WHOLE.fullmatch(text) else Decimal(text)
+
+
+_DECODER = msgspec.json.Decoder(float_hook=_number)
 
 
 class ExactJsonRequest(BodyRequest):
@@ -74,7 +85,8 @@ class ExactJsonRequest(BodyRequest):
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=NO_NUL)]
 _NUMBER = "A JSON number or a numeric string; read exactly, never through a float."
-_NUMERIC = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+# Exponents of up to 18 digits: the decimal reader refuses longer ones.
+_NUMERIC = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,18})?$"
 _FORMS = [Schema(type=OpenAPIType.NUMBER), Schema(type=OpenAPIType.STRING, pattern=_NUMERIC)]
 
 
@@ -88,6 +100,29 @@ def _documented_number(*forms: Schema) -> msgspec.Meta:
 Number = Annotated[Decimal, _documented_number(*_FORMS)]
 OptionalNumber = Annotated[
     Decimal | None, _documented_number(*_FORMS, Schema(type=OpenAPIType.NULL))
+]
+# A map of names to numbers, or null: each value in either form.
+OptionalNumberMap = Annotated[
+    dict[str, Decimal] | None,
+    msgspec.Meta(
+        extra_json_schema={
+            "description": _NUMBER,
+            "extra": {
+                "type": None,
+                "one_of": [
+                    # Plain JSON: Litestar renders a Schema nested in another's
+                    # additional_properties with its Python names.
+                    {
+                        "type": "object",
+                        "additionalProperties": {
+                            "oneOf": [{"type": "number"}, {"type": "string", "pattern": _NUMERIC}]
+                        },
+                    },
+                    Schema(type=OpenAPIType.NULL),
+                ],
+            },
+        }
+    ),
 ]
 
 

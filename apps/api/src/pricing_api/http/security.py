@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
+from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Reference
 
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission
@@ -19,6 +21,7 @@ __all__ = [
     "Authenticator",
     "DenialRecorder",
     "declared",
+    "document_nul_refusals",
     "needs",
     "permission_guard",
 ]
@@ -94,3 +97,26 @@ async def no_nul_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
     for name, value in values:
         if isinstance(value, str) and ("\x00" in value or "\x00" in name):
             raise InvalidRequest(name.replace("\x00", "?"), "must not contain a NUL character")
+
+
+_NUL_REFUSED = (
+    "A path or query value with a NUL character, or that breaks a rule; `errors` names it."
+)
+
+
+def document_nul_refusals(app: Litestar) -> None:
+    """Every operation with a path or query parameter can meet `no_nul_guard`'s 422: its
+    OpenAPI entry says so, as its other answers are said."""
+    problem = OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))
+    for item in (app.openapi_schema.paths or {}).values():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation = getattr(item, method, None)
+            if operation is None:
+                continue
+            places = {getattr(p, "param_in", None) for p in operation.parameters or ()}
+            responses = operation.responses if operation.responses is not None else {}
+            if places & {"path", "query"} and "422" not in responses:
+                responses["422"] = OpenAPIResponse(
+                    description=_NUL_REFUSED, content={"application/problem+json": problem}
+                )
+                operation.responses = responses
