@@ -107,7 +107,7 @@ def create_app(
     app.asgi_handler = SecurityHeaders(RouteAllow(app.asgi_handler, routes), proxies)
     mark_framework_routes_public(app)
     document_rate_limits(app, limiter.policy)
-    document_nul_refusals(app)  # last: it reads the schema, which is then built
+    document_nul_refusals(app)
     return app
 
 

@@ -9,8 +9,11 @@ import anyio.to_thread
 from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Reference
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 
+from pricing_api.http.problems import PROBLEM_JSON
+from pricing_api.http.schemas import Problem
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission
 from pricing_core.errors import Forbidden, InvalidRequest, NotAuthenticated
@@ -99,24 +102,27 @@ async def no_nul_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
             raise InvalidRequest(name.replace("\x00", "?"), "must not contain a NUL character")
 
 
-_NUL_REFUSED = (
-    "A path or query value with a NUL character, or that breaks a rule; `errors` names it."
+_NUL_REFUSED = ResponseSpec(
+    data_container=Problem,
+    description=(
+        "A path or query value with a NUL character, or that breaks a rule; `errors` names it."
+    ),
+    media_type=PROBLEM_JSON,
+    generate_examples=False,
 )
+# Handler arguments that are not path or query parameters.
+_NOT_PARAMETERS = frozenset({"self", "data", "request", "services", "principal", "info"})
 
 
 def document_nul_refusals(app: Litestar) -> None:
-    """Every operation with a path or query parameter can meet `no_nul_guard`'s 422: its
-    OpenAPI entry says so, as its other answers are said."""
-    problem = OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))
-    for item in (app.openapi_schema.paths or {}).values():
-        for method in ("get", "put", "post", "delete", "patch"):
-            operation = getattr(item, method, None)
-            if operation is None:
-                continue
-            places = {getattr(p, "param_in", None) for p in operation.parameters or ()}
-            responses = operation.responses if operation.responses is not None else {}
-            if places & {"path", "query"} and "422" not in responses:
-                responses["422"] = OpenAPIResponse(
-                    description=_NUL_REFUSED, content={"application/problem+json": problem}
-                )
-                operation.responses = responses
+    """Every route with a path or query parameter can meet `no_nul_guard`'s 422: its OpenAPI
+    entry says so, as its other answers are said (before the schema is first built)."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            names = set(handler.parsed_fn_signature.parameters) - _NOT_PARAMETERS
+            responses = dict(handler.responses or {})
+            if (route.path_parameters or names) and 422 not in responses:
+                responses[422] = _NUL_REFUSED
+                handler.responses = responses
