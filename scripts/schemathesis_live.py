@@ -144,7 +144,9 @@ def run(extra: list[str]) -> int:
                 *(arg for path in LEFT_OUT for arg in ("--exclude-path", path)),
                 *extra,
             ]
-            return subprocess.run(command, env=env, check=False).returncode
+            # In the temporary folder: Schemathesis keeps a cache of past cases in its working
+            # directory, and each run starts from none.
+            return subprocess.run(command, env=env, cwd=folder, check=False).returncode
 
 
 if __name__ == "__main__":
