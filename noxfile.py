@@ -5,7 +5,7 @@ from __future__ import annotations
 import nox
 
 nox.options.default_venv_backend = "uv"
-nox.options.sessions = ["lint", "typecheck", "imports", "core_isolated", "tests"]
+nox.options.sessions = ["lint", "typecheck", "imports", "core_isolated", "tests", "schemathesis"]
 nox.options.reuse_existing_virtualenvs = True
 
 SOURCES = ["packages", "apps", "tests", "scripts", "noxfile.py"]
@@ -46,6 +46,12 @@ def core_isolated(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The whole test suite in the workspace environment."""
     in_project(session, "pytest", "-q", *session.posargs)
+
+
+@nox.session(venv_backend="none")
+def schemathesis(session: nox.Session) -> None:
+    """Schemathesis, every check, against a real `pricing serve` process (an admin's token)."""
+    in_project(session, "python", "scripts/schemathesis_live.py", *session.posargs)
 
 
 @nox.session(venv_backend="none")

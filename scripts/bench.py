@@ -87,6 +87,7 @@ def main() -> int:
     import bench_http
     import bench_import
     import bench_matching
+    import bench_storm
 
     print("extract load …")
     load = extract_load()
@@ -96,6 +97,7 @@ def main() -> int:
     dev = bench_matching.run(ROOT / "tests/data/job_titles_dev.csv")
     imports = bench_import.run()
     http = bench_http.run()
+    storm = bench_storm.run()
     lines = [
         "# Benchmarks",
         "",
@@ -149,6 +151,7 @@ def main() -> int:
         )
     lines += ["", "Targets: the whole file in < 30 s on PostgreSQL; ≥ 0.7 × the plain load.", ""]
     lines += bench_http.table(http)
+    lines += bench_storm.table(storm)
     out = ROOT / "docs/benchmarks.md"
     out.write_text("\n".join(lines))
     print(out.read_text())

@@ -84,3 +84,35 @@ def test_resetting_statement_figures_deletes_only_their_files(tmp_path: Path) ->
     result = CliRunner().invoke(cli, ["db", "stats", "--reset"], env=env)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pricing.db"]
+
+
+QUOTE = {"area": "0041940", "matches": [{"source": "oews-2025", "job_code": "15-1252"}]}
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])
+def test_a_quote_dated_outside_1900_to_2100_is_refused_naming_the_date(api: Api, day: str) -> None:
+    refused(api.quote({**QUOTE, "date": day}), 422, "date")
+
+
+def test_a_saved_request_dated_outside_1900_to_2100_is_refused(api: Api) -> None:
+    response = api.client.post(
+        "/api/v1/pricing-requests",
+        json={**QUOTE, "date": "0001-01-01"},
+        headers=api.headers(Role.HR_ANALYST),
+    )
+    refused(response, 422, "date")
+
+
+def test_the_cli_refuses_the_same_dates(api: Api) -> None:
+    code, answer = api.cli(
+        "price", "--match", "oews-2025:15-1252", "--area", "0041940", "--date", "0001-01-01"
+    )
+    assert code != 0
+    assert "date" in str(answer)
+    assert "1900-01-01" in str(answer)
+
+
+def test_the_bounds_themselves_are_accepted(api: Api) -> None:
+    assert api.quote({**QUOTE, "date": "1900-01-01"}).status_code == 200
+    # Data from 2025 is too old by 2100: a pricing answer, not a refused date.
+    assert api.quote({**QUOTE, "date": "2100-12-31"}).json()["code"] == "no_market_data"

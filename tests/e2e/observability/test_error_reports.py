@@ -67,7 +67,6 @@ def refresh_with_the_secret(api: Observed) -> Any:
         "/api/v1/auth/refresh",
         json={"refresh_token": SECRET},
         headers={
-            "X-Request-ID": "refresh-failure-1",
             "X-Refresh-Token": SECRET,
             "Cookie": f"refresh_token={SECRET}; theme=dark",
         },
@@ -107,20 +106,18 @@ def test_the_refresh_token_is_nowhere_in_the_event(
     assert event["request"]["data"]["refresh_token"] == "[Filtered]"
     headers = {k.lower(): v for k, v in event["request"]["headers"].items()}
     assert headers["x-refresh-token"] == "[Filtered]"
-    assert event["tags"]["request_id"] == "refresh-failure-1"
+    assert event["tags"]["request_id"] == response.headers["X-Request-ID"]
     assert "user" not in event  # a public route: nobody signed in
 
 
 def test_a_signed_in_caller_is_named_by_id_only(
     failing: Observed, capture_sentry: CaptureTransport
 ) -> None:
-    response = failing.client.get(
-        "/test/boom", headers={**failing.admin(), "X-Request-ID": "boom-1"}
-    )
+    response = failing.client.get("/test/boom", headers=failing.admin())
     assert response.status_code == 500
     [event] = [e for e in capture_sentry.events() if "exception" in e]
     assert event["user"] == {"id": failing.admin_id}
-    assert event["tags"]["request_id"] == "boom-1"
+    assert event["tags"]["request_id"] == response.headers["X-Request-ID"]
     raw = capture_sentry.raw()
     assert "admin@example.com" not in raw
     assert failing.admin_token not in raw
@@ -158,12 +155,11 @@ def test_a_failed_login_reports_neither_the_password_nor_the_email(
     response = failing_logins.client.post(
         "/api/v1/auth/login",
         json={"email": "ann.secret@example.com", "password": PASSWORD},
-        headers={"X-Request-ID": "login-failure-1"},
     )
     assert response.status_code == 500
     [event] = [e for e in capture_sentry.events() if "exception" in e]
     assert event["exception"]["values"][-1]["type"] == "LostConnection"
-    assert event["tags"]["request_id"] == "login-failure-1"
+    assert event["tags"]["request_id"] == response.headers["X-Request-ID"]
     assert event["request"]["data"]["password"] == "[Filtered]"
     raw = capture_sentry.raw()
     assert PASSWORD not in raw
@@ -177,13 +173,11 @@ def test_an_api_key_caller_is_named_by_id_and_the_key_is_nowhere(
     key, raw_key = failing.container.access.create_api_key(
         admin, "reports", "HR_ANALYST", RequestInfo()
     )
-    response = failing.client.get(
-        "/test/boom", headers={"X-API-Key": raw_key, "X-Request-ID": "boom-key-1"}
-    )
+    response = failing.client.get("/test/boom", headers={"X-API-Key": raw_key})
     assert response.status_code == 500
     [event] = [e for e in capture_sentry.events() if "exception" in e]
     assert event["user"] == {"id": f"apikey:{key.id}"}
-    assert event["tags"]["request_id"] == "boom-key-1"
+    assert event["tags"]["request_id"] == response.headers["X-Request-ID"]
     headers = {k.lower(): v for k, v in event["request"]["headers"].items()}
     assert headers["x-api-key"] == "[Filtered]"
     assert raw_key not in capture_sentry.raw()

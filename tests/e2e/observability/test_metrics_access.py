@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import anyio
 import httpx
 import pytest
 from litestar import Litestar
@@ -23,20 +22,14 @@ from tests.e2e.observability.conftest import (
     scraper,
     settings_for,
 )
+from tests.gear.peers import call_from
 
 OUTSIDE = "203.0.113.5"  # TEST-NET-3: no network of the defaults
 PROBLEM = "application/problem+json"
 
 
 def scrape_from(app: Litestar, peer: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    async def scrape() -> httpx.Response:
-        # Litestar types its ASGI callable with its own scope and event types, narrower than
-        # httpx's generic ones; it is an ASGI app all the same.
-        transport = httpx.ASGITransport(app=app, client=(peer, 50000))  # type: ignore[arg-type]
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            return await client.get("/metrics", headers=headers or {})
-
-    return anyio.run(scrape)
+    return call_from(app, peer, "GET", "/metrics", headers=headers or {})
 
 
 def open_with(tmp_path: Path, **env: str) -> Iterator[Observed]:

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from pricing_core.access.model import AuditQuery, Outcome
 from tests.adapters.observability.conftest import samples, value
 from tests.e2e.observability.conftest import Observed, open_observed, scraper, settings_for
+from tests.gear.peers import call_from
 
 
 def request_lines(err: str) -> list[dict[str, Any]]:
@@ -21,50 +23,98 @@ def request_lines(err: str) -> list[dict[str, Any]]:
     return [line for line in lines if line.get("event") == "request"]
 
 
-def test_a_well_formed_request_id_comes_back(observed: Observed) -> None:
-    response = observed.client.get("/health", headers={"X-Request-ID": "edge-42.a"})
+PROXY = "10.0.0.7"  # PRICING_TRUSTED_PROXIES of `proxied`
+CLIENT = "203.0.113.5"  # TEST-NET-3: any other peer
+NEW_ID = re.compile(r"[0-9a-f]{32}")
+
+
+@pytest.fixture
+def proxied(tmp_path: Path) -> Iterator[Observed]:
+    yield from open_observed(settings_for(tmp_path, PRICING_TRUSTED_PROXIES=PROXY))
+
+
+def login_failures(observed: Observed) -> list[str]:
+    events, _ = observed.container.access.audit_log.query(AuditQuery(action="authn_login"))
+    return [e.request_id for e in events if e.outcome == Outcome.FAILURE]
+
+
+def refused_login(observed: Observed, peer: str, request_id: str) -> httpx.Response:
+    body = {"email": "nobody@example.com", "password": "x" * 20}
+    response = call_from(
+        observed.client.app,
+        peer,
+        "POST",
+        "/api/v1/auth/login",
+        json=body,
+        headers={"X-Request-ID": request_id},
+    )
+    assert response.status_code == 401
+    return response
+
+
+def test_a_trusted_proxys_well_formed_request_id_comes_back(proxied: Observed) -> None:
+    response = call_from(
+        proxied.client.app, PROXY, "GET", "/health", headers={"X-Request-ID": "edge-42.a"}
+    )
     assert response.headers["X-Request-ID"] == "edge-42.a"
 
 
-def test_a_missing_or_hostile_one_is_replaced(observed: Observed) -> None:
-    made = observed.client.get("/health").headers["X-Request-ID"]
-    hostile = observed.client.get("/health", headers={"X-Request-ID": "a b<script>"})
-    assert re.fullmatch(r"[0-9a-f]{32}", made)
-    assert re.fullmatch(r"[0-9a-f]{32}", hostile.headers["X-Request-ID"])
-    assert made != hostile.headers["X-Request-ID"]
+def test_a_clients_own_request_id_is_replaced(proxied: Observed) -> None:
+    response = call_from(
+        proxied.client.app, CLIENT, "GET", "/health", headers={"X-Request-ID": "edge-42.a"}
+    )
+    assert NEW_ID.fullmatch(response.headers["X-Request-ID"])
 
 
-def test_the_audit_rows_carry_the_request_id(observed: Observed) -> None:
-    response = observed.client.post(
+@pytest.mark.parametrize("hostile", ["a b<script>", "x" * 129, "-leading-dash", "a/b"])
+def test_a_missing_or_hostile_one_is_replaced_even_from_a_proxy(
+    proxied: Observed, hostile: str
+) -> None:
+    app = proxied.client.app
+    made = call_from(app, PROXY, "GET", "/health").headers["X-Request-ID"]
+    replaced = call_from(app, PROXY, "GET", "/health", headers={"X-Request-ID": hostile})
+    assert NEW_ID.fullmatch(made)
+    assert NEW_ID.fullmatch(replaced.headers["X-Request-ID"])
+    assert made != replaced.headers["X-Request-ID"]
+
+
+def test_the_audit_rows_carry_a_trusted_proxys_request_id(proxied: Observed) -> None:
+    response = refused_login(proxied, PROXY, "login-try-1")
+    assert response.headers["X-Request-ID"] == "login-try-1"
+    assert login_failures(proxied) == ["login-try-1"]
+
+
+def test_a_client_cannot_put_its_chosen_id_into_an_audit_row(proxied: Observed) -> None:
+    response = refused_login(proxied, CLIENT, "login-try-1")
+    made = response.headers["X-Request-ID"]
+    assert NEW_ID.fullmatch(made)
+    assert login_failures(proxied) == [made]
+    observed_directly = proxied.client.post(  # TestClient's peer is no address at all
         "/api/v1/auth/login",
         json={"email": "nobody@example.com", "password": "x" * 20},
-        headers={"X-Request-ID": "login-try-1"},
+        headers={"X-Request-ID": "login-try-2"},
     )
-    assert response.status_code == 401
-    assert response.headers["X-Request-ID"] == "login-try-1"
-    events, _ = observed.container.access.audit_log.query(AuditQuery(action="authn_login"))
-    refused = [e for e in events if e.outcome == Outcome.FAILURE]
-    assert [e.request_id for e in refused] == ["login-try-1"]
+    assert "login-try-2" not in login_failures(proxied)
+    assert observed_directly.headers["X-Request-ID"] in login_failures(proxied)
 
 
 def test_one_log_line_per_request_with_id_caller_route_status_and_time(
     observed: Observed, capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    observed.client.get(
-        f"/api/v1/auth/users/{observed.admin_id}",
-        headers={**observed.admin(), "X-Request-ID": "line-1"},
-    )
-    observed.client.get("/no/such/page", headers={"X-Request-ID": "line-2"})
+    one = observed.client.get(
+        f"/api/v1/auth/users/{observed.admin_id}", headers=observed.admin()
+    ).headers["X-Request-ID"]
+    two = observed.client.get("/no/such/page").headers["X-Request-ID"]
     lines = {line["request_id"]: line for line in request_lines(capsys.readouterr().err)}
-    first = lines["line-1"]
+    first = lines[one]
     assert first["user_id"] == observed.admin_id
     assert first["route"] == "/api/v1/auth/users/{user_id}"
     assert (first["method"], first["status"], first["level"]) == ("GET", 200, "info")
     assert first["duration_ms"] > 0
-    assert "user_id" not in lines["line-2"]
-    assert (lines["line-2"]["route"], lines["line-2"]["status"]) == ("unmatched", 404)
-    assert lines["line-2"]["path"] == "/no/such/page"
+    assert "user_id" not in lines[two]
+    assert (lines[two]["route"], lines[two]["status"]) == ("unmatched", 404)
+    assert lines[two]["path"] == "/no/such/page"
 
 
 def test_requests_are_counted_by_route_template_never_by_raw_path(observed: Observed) -> None:

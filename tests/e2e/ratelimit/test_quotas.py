@@ -64,3 +64,12 @@ def test_one_user_shares_a_quota_across_sessions(api: Api) -> None:
     a, b = api.token(user), api.token(user)
     assert statuses(api, a, 3) == [200] * 3
     assert statuses(api, b, 4) == [200] * 3 + [429]
+
+
+def test_cors_preflights_do_not_spend_the_anonymous_quota(api: Api) -> None:
+    preflight = {"Origin": "https://hr.example.com", "Access-Control-Request-Method": "POST"}
+    for _ in range(6):  # more than the anonymous quota of 4
+        answer = api.client.options("/api/v1/auth/login", headers=preflight)
+        assert answer.status_code == 204
+        assert "x-ratelimit-remaining" not in answer.headers
+    assert statuses(api, {}, 5, PING) == [200] * 4 + [429]

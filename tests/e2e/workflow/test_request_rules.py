@@ -256,3 +256,26 @@ def test_a_title_on_a_source_without_every_aliased_occupation_is_priced(api: Api
     ana = api.account(Role.HR_ANALYST)
     body = {"title": "Software Developer", "area": SAN_JOSE, "date": "2025-05-12"}
     assert api.call(ana, "POST", BASE, json=body).status_code == 201
+
+
+def test_refusals_name_the_pricing_request_apart_from_the_http_request(api: Api) -> None:
+    """`request_id` is the HTTP request's id (X-Request-ID): the pricing request has its own key."""
+    manager = api.account(Role.HR_MANAGER)
+    own = _submitted(api, manager)
+    four_eyes = api.call(manager, "POST", f"{BASE}/{own}/approve")
+    assert four_eyes.status_code == 403
+    assert four_eyes.json()["pricing_request_id"] == own
+    assert "request_id" not in four_eyes.json()
+    missing = api.call(manager, "GET", f"{BASE}/no-such-id")
+    assert missing.status_code == 404
+    assert missing.json()["pricing_request_id"] == "no-such-id"
+    assert "request_id" not in missing.json()
+
+
+def test_a_conflict_reads_right(api: Api) -> None:
+    ana, manager = api.account(Role.HR_ANALYST), api.account(Role.HR_MANAGER)
+    rid = _submitted(api, ana)
+    assert api.call(manager, "POST", f"{BASE}/{rid}/approve").status_code == 200
+    edit = api.call(ana, "PUT", f"{BASE}/{rid}", json=BODY)
+    assert edit.status_code == 409
+    assert edit.json()["detail"].startswith("cannot edit an approved request")

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
@@ -38,6 +40,9 @@ MATCH = Match(source="oews-2025", job_code="151252", quality="close", adjustment
         ({"area": "0041940", "title": "Engineer", "spread": "2.5"}, "spread"),
         ({"area": "0041940", "title": "Engineer", "aging_rate": "0.9"}, "aging_rate"),
         ({"area": "0041940", "title": "Engineer", "positioning": "-0.6"}, "positioning"),
+        ({"area": "0041940", "title": "Engineer", "pricing_date": date(1, 1, 1)}, "date"),
+        ({"area": "0041940", "title": "Engineer", "pricing_date": date(1899, 12, 31)}, "date"),
+        ({"area": "0041940", "title": "Engineer", "pricing_date": date(2101, 1, 1)}, "date"),
     ],
 )
 def test_bad_inputs_name_their_field(kwargs: dict[str, Any], field: str) -> None:
@@ -104,3 +109,36 @@ def test_each_price_is_reported_by_its_confidence_label() -> None:
     with pytest.raises(InvalidRequest):
         price(PricingInputs(title="Engineer", area="0041940"))  # not priced: not counted
     assert metrics.of("quote") == {(label,): 2}
+
+
+@given(day=st.dates())
+@example(day=date(1, 1, 1))
+@example(day=date(1899, 12, 31))
+@example(day=date(1900, 1, 1))
+@example(day=date(2100, 12, 31))
+@example(day=date(2101, 1, 1))
+def test_a_date_is_accepted_exactly_when_it_is_within_1900_to_2100(day: date) -> None:
+    if date(1900, 1, 1) <= day <= date(2100, 12, 31):
+        assert PricingInputs(title="Engineer", area="0041940", pricing_date=day).pricing_date == day
+        return
+    with pytest.raises(InvalidRequest) as refused:
+        PricingInputs(title="Engineer", area="0041940", pricing_date=day)
+    assert refused.value.field == "date"
+    assert "1900-01-01" in refused.value.problem
+
+
+def test_a_stored_date_outside_the_bounds_still_reads_but_does_not_price() -> None:
+    stored = {**inputs_as_json(INPUTS), "date": "0001-01-01"}
+    inputs = inputs_from_json(stored)  # saved before the bound existed: it still opens
+    assert inputs.pricing_date == date(1, 1, 1)
+    assert inputs_as_json(inputs) == stored
+    market = build_market()
+    market.add(make_cut())
+    price = PriceInputs(
+        price_job=PriceJob(market=market),
+        policies=ListPolicyStore(),
+        clock=FakeClock(T0, step=STEP),
+    )
+    with pytest.raises(InvalidRequest) as refused:
+        price.price(inputs)
+    assert refused.value.field == "date"

@@ -48,7 +48,14 @@ def test_every_other_transition_is_a_conflict_saying_what_is_allowed(
     allowed = sorted(str(a) for (s, a) in EXPECTED if s == status)
     assert caught.value.details["allowed"] == allowed
     assert caught.value.details["request_status"] == status
-    assert f"cannot {action} a {status} request" in caught.value.message
+    article = "an" if str(status)[0] in "aeiou" else "a"
+    assert f"cannot {action} {article} {status} request" in caught.value.message
+
+
+def test_an_approved_request_reads_right() -> None:
+    with pytest.raises(Conflict) as caught:
+        next_status(RequestStatus.APPROVED, Action.EDIT)
+    assert caught.value.message.startswith("cannot edit an approved request")
 
 
 def test_creating_is_not_a_transition() -> None:

@@ -27,7 +27,12 @@ __all__ = ["price_command"]
 @click.option(
     "--industry", default=ALL_INDUSTRIES, show_default=True, help="Industry code (NAICS-based)."
 )
-@click.option("--date", "pricing_date", type=DATE, help="Pricing date (default: today, UTC).")
+@click.option(
+    "--date",
+    "pricing_date",
+    type=DATE,
+    help="Pricing date, 1900-01-01 to 2100-12-31 (default: today, UTC).",
+)
 @click.option("--percentile", type=click.IntRange(10, 90), help="Target percentile, 10-90.")
 @click.option(
     "--level", type=click.Choice([lv.value for lv in Level]), help="Job level → target percentile."

@@ -7,22 +7,31 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.di import Provide
+from litestar.routes import HTTPRoute
 from litestar.types import ControllerRouterHandler
 
 from pricing_adapters.bootstrap import Container
+from pricing_api.http.body import BodyRequest
 from pricing_api.http.context import principal_of, request_context
-from pricing_api.http.docs import docs_assets, openapi_config
+from pricing_api.http.docs import ClosedBodies, docs_assets, openapi_config
+from pricing_api.http.headers import RouteAllow, SecurityHeaders
 from pricing_api.http.health import health
 from pricing_api.http.observability import instrument
 from pricing_api.http.problems import EXCEPTION_HANDLERS
 from pricing_api.http.ratelimit import (
+    RATE_LIMIT_EXEMPT,
     RATE_LIMIT_HANDLERS,
     add_rate_limit_headers,
     document_rate_limits,
     rate_limited,
 )
 from pricing_api.http.routes import ROUTES
-from pricing_api.http.security import PUBLIC, no_nul_guard, permission_guard
+from pricing_api.http.security import (
+    PUBLIC,
+    document_nul_refusals,
+    no_nul_guard,
+    permission_guard,
+)
 from pricing_core.access.audit import RequestInfo
 from pricing_core.ratelimit.client_ip import TrustedProxies
 
@@ -30,7 +39,8 @@ __all__ = ["create_app", "mark_framework_routes_public"]
 
 
 def mark_framework_routes_public(app: Litestar) -> None:
-    """The docs pages and CORS preflight answers come from Litestar itself: declare them public.
+    """The docs pages and CORS preflight answers come from Litestar itself: declare them public,
+    and preflights free of the rate limit.
 
     Everything else must declare its own marker, which the deny-by-default test checks.
     """
@@ -41,6 +51,9 @@ def mark_framework_routes_public(app: Litestar) -> None:
             owner = getattr(function, "__module__", "") or ""
             if owner.startswith("litestar.") and not handler.opt.get("permission"):
                 handler.opt.update(PUBLIC)
+                if handler.http_methods == {"OPTIONS"}:
+                    # A browser's CORS preflight: it asks before a request, which counts.
+                    handler.opt.update(RATE_LIMIT_EXEMPT)
             if handler.opt.get("public") and not getattr(handler, "security", None):
                 # The schema must not tell clients a public route needs credentials.
                 handler.security = [{}]
@@ -82,13 +95,21 @@ def create_app(
         },
         exception_handlers={**EXCEPTION_HANDLERS, **RATE_LIMIT_HANDLERS},
         before_send=[add_rate_limit_headers],
+        request_class=BodyRequest,
         openapi_config=openapi_config(version("pricing-api")),
+        plugins=[ClosedBodies()],
         logging_config=None,  # structlog renders every record (start_process configures it)
         debug=False,
     )
     instrument(app, container)  # request ids, logs, metrics and /metrics (before the marking)
+    routes: dict[str, set[str]] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            routes.setdefault(route.path_format, set()).update(route.methods)
+    app.asgi_handler = SecurityHeaders(RouteAllow(app.asgi_handler, routes), proxies)
     mark_framework_routes_public(app)
     document_rate_limits(app, limiter.policy)
+    document_nul_refusals(app)
     return app
 
 

@@ -6,11 +6,11 @@ There is no route that changes or removes an entry.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import FromQuery
+from litestar.params import FromQuery, Parameter
 
 from pricing_api.http.documented import access_problems
 from pricing_api.http.schemas import Caller, Limit, Offset, Services
@@ -61,10 +61,29 @@ def _out(event: AuditEvent) -> AuditEventOut:
     )
 
 
-def _utc(field: str, instant: datetime | None) -> datetime | None:
+# An ISO 8601 time, its offset optional: the query decoder alone would also take a number
+# of seconds since 1970 (`until=0.5`), which the schema's date-time does not allow.
+ISO_TIME = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+Instant = Annotated[
+    str | None,
+    Parameter(
+        pattern=ISO_TIME,
+        description="ISO 8601, e.g. 2026-01-01T09:30:00Z; without an offset, UTC.",
+    ),
+]
+
+
+def _utc(field: str, text: str | None) -> datetime | None:
     """A time without an offset is read as UTC, the log's own zone."""
-    if instant is None:
+    if text is None:
         return None
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequest(field, "is not a date and time that exists") from None
     if instant.tzinfo is None:
         return instant.replace(tzinfo=UTC)
     try:
@@ -82,7 +101,7 @@ class AuditLogsController(Controller):
         opt=needs(Permission.VIEW_SYSTEM_LOGS),
         sync_to_thread=True,
         summary="Audit events, newest first; `since` is inclusive and `until` exclusive",
-        responses=access_problems(400, 401, 403, 503),
+        responses=access_problems(400, 401, 403, 422, 503),
     )
     def list_events(
         self,
@@ -93,8 +112,8 @@ class AuditLogsController(Controller):
         target_type: FromQuery[str | None] = None,
         target_id: FromQuery[str | None] = None,
         outcome: FromQuery[Outcome | None] = None,
-        since: FromQuery[datetime | None] = None,
-        until: FromQuery[datetime | None] = None,
+        since: Instant = None,
+        until: Instant = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> AuditPage:

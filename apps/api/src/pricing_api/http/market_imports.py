@@ -68,7 +68,13 @@ class MarketImportsController(Controller):
     )
     def upload(
         self,
-        data: Annotated[SurveyUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[
+            SurveyUpload,
+            Body(
+                media_type=RequestEncodingType.MULTI_PART,
+                schema_extra={"additionalProperties": False},  # other fields answer 400
+            ),
+        ],
         services: Services,
         principal: Caller,
         info: Info,

@@ -32,6 +32,7 @@ from pricing_api.http.documented import metrics_refusals
 from pricing_api.http.metrics_access import METRICS_SCHEME, MetricsAccess
 from pricing_api.http.security import PUBLIC
 from pricing_core.access.audit import escape
+from pricing_core.ratelimit.client_ip import TrustedProxies, parse_address
 
 __all__ = ["LOGIN_PATH", "REQUEST_ID_HEADER", "instrument", "start_api_process"]
 
@@ -91,15 +92,16 @@ def _secrets(scope: Scope, body: bytearray) -> Iterable[str]:
 class _Observed:
     """The outermost layer: id, timing, metrics and one log line for every HTTP request."""
 
-    def __init__(self, app: ASGIApp, metrics: PrometheusMetrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: PrometheusMetrics, trusted: TrustedProxies) -> None:
         self.app = app
         self.metrics = metrics
+        self.trusted = trusted
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        request_id = request_id_from(_header(scope, REQUEST_ID_HEADER.encode()))
+        request_id = request_id_from(self._inbound_id(scope))
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         body = bytearray()
@@ -137,6 +139,15 @@ class _Observed:
         finally:
             self._finish(scope, status, time.perf_counter() - started)
             REQUEST.reset(token)
+
+    def _inbound_id(self, scope: Scope) -> str | None:
+        """X-Request-ID from a trusted proxy (PRICING_TRUSTED_PROXIES): a client's own would
+        choose what the audit rows of its request say. `request_id_from` keeps it only when
+        well formed (1 to 128 of A-Z a-z 0-9 . _ : -, a letter or digit first)."""
+        client = scope.get("client")
+        if not self.trusted.trusts(parse_address(client[0]) if client else None):
+            return None
+        return _header(scope, REQUEST_ID_HEADER.encode())
 
     def _finish(self, scope: Scope, status: int, seconds: float) -> None:
         endpoint = scope.get("path_template") or UNMATCHED
@@ -182,6 +193,7 @@ def _metrics_route(metrics: PrometheusMetrics, access: MetricsAccess) -> Any:
 
 def instrument(app: Litestar, container: Container) -> None:
     """The `/metrics` route and request observation (ids, logs, metrics)."""
-    access = MetricsAccess.from_settings(container.settings)
-    app.register(_metrics_route(container.metrics, access))
-    app.asgi_handler = _Observed(app.asgi_handler, container.metrics)
+    settings = container.settings
+    app.register(_metrics_route(container.metrics, MetricsAccess.from_settings(settings)))
+    trusted = TrustedProxies.parse(settings.trusted_proxies)
+    app.asgi_handler = _Observed(app.asgi_handler, container.metrics, trusted)

@@ -21,7 +21,7 @@ from litestar import Controller, get, put
 from litestar.params import JSONBody
 
 from pricing_api.http.documented import POLICY_PROBLEMS, answer, request_problems
-from pricing_api.http.quote_schema import ExactJsonRequest, Number
+from pricing_api.http.quote_schema import ExactJsonRequest, Number, OptionalNumberMap
 from pricing_api.http.schemas import MAX_BODY_BYTES, Body, Caller, Info, Services
 from pricing_api.http.security import needs
 from pricing_core.access.roles import Permission
@@ -36,11 +36,11 @@ class PolicyChanges(Body):
     """The settings to change; the others keep their values."""
 
     aging_rate: Number | None = None
-    source_weights: dict[str, Number] | None = None
-    quality_weights: dict[str, Number] | None = None
+    source_weights: OptionalNumberMap = None
+    quality_weights: OptionalNumberMap = None
     level_percentiles: dict[str, int] | None = None
     range_spread: Number | None = None
-    range_spreads: dict[str, Number] | None = None
+    range_spreads: OptionalNumberMap = None
     positioning: Number | None = None
     rounding_increment: Number | None = None
     min_organizations: int | None = None

@@ -150,7 +150,11 @@ def _http(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str,
     extra: dict[str, Any] = {}
     if error.headers and "Retry-After" in error.headers:
         extra["retry_after"] = int(error.headers["Retry-After"])
-    return problem(status, code, error.detail or TITLES.get(status, "error"), **extra)
+    answer = problem(status, code, error.detail or TITLES.get(status, "error"), **extra)
+    # Litestar's own headers for the answer: `Allow` on a 405 (RFC 9110 requires it).
+    for name, value in (error.headers or {}).items():
+        answer.headers.setdefault(name, value)
+    return answer
 
 
 def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:

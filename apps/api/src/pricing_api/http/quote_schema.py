@@ -12,17 +12,18 @@ level, unknown area) are the core's, answered 422 with the field named.
 
 from __future__ import annotations
 
+import re
 from datetime import date as Date  # `date` is also a field's name below
 from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request
 from litestar.exceptions import SerializationException
 from litestar.openapi.spec import Example, OpenAPIType, Schema
 from litestar.params import Body as BodyParam
 from litestar.types import Empty
 
+from pricing_api.http.body import BodyRequest
 from pricing_api.http.quote_answer import ContributionOut, QuoteOut, TitleMatchOut
 from pricing_api.http.schemas import NO_NUL, Body
 from pricing_api.quoting import Quote, values_checked
@@ -31,6 +32,7 @@ from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.pricing.model import Match
 from pricing_core.pricing.policy import Quality
+from pricing_core.requests.inputs import FIRST_DATE, LAST_DATE
 
 __all__ = [
     "MAX_MATCHES",
@@ -41,6 +43,7 @@ __all__ = [
     "MatchBody",
     "Number",
     "OptionalNumber",
+    "OptionalNumberMap",
     "QuoteBody",
     "QuoteOut",
     "TitleMatchOut",
@@ -49,17 +52,26 @@ __all__ = [
 MAX_QUOTE_BYTES = 64 * 1024
 MAX_MATCHES = 20  # a composite of more survey jobs than this is not a pricing, it is a typo
 
-_DECODER = msgspec.json.Decoder(float_hook=Decimal)
+_WHOLE = re.compile(r"-?[0-9]+[.]0+")
 
 
-class ExactJsonRequest(Request[Any, Any, Any]):
+def _number(text: str) -> Decimal | int:
+    # JSON Schema counts 56.0 as an integer, so an integer field takes it; for a decimal
+    # field it is the same value.
+    return int(text.partition(".")[0]) if _WHOLE.fullmatch(text) else Decimal(text)
+
+
+_DECODER = msgspec.json.Decoder(float_hook=_number)
+
+
+class ExactJsonRequest(BodyRequest):
     """A request whose JSON numbers with a fraction decode as Decimal, digit for digit.
 
     Litestar decodes a body to Python values before converting it to the handler's type;
     with floats, `0.1234567890123456789` would already have lost digits by then.
     """
 
-    async def json(self) -> Any:
+    async def decode_json(self) -> Any:
         if self._json is Empty:
             body = await self.body()
             try:
@@ -73,7 +85,8 @@ class ExactJsonRequest(Request[Any, Any, Any]):
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=NO_NUL)]
 _NUMBER = "A JSON number or a numeric string; read exactly, never through a float."
-_NUMERIC = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+# Exponents of up to 18 digits: the decimal reader refuses longer ones.
+_NUMERIC = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,18})?$"
 _FORMS = [Schema(type=OpenAPIType.NUMBER), Schema(type=OpenAPIType.STRING, pattern=_NUMERIC)]
 
 
@@ -87,6 +100,29 @@ def _documented_number(*forms: Schema) -> msgspec.Meta:
 Number = Annotated[Decimal, _documented_number(*_FORMS)]
 OptionalNumber = Annotated[
     Decimal | None, _documented_number(*_FORMS, Schema(type=OpenAPIType.NULL))
+]
+# A map of names to numbers, or null: each value in either form.
+OptionalNumberMap = Annotated[
+    dict[str, Decimal] | None,
+    msgspec.Meta(
+        extra_json_schema={
+            "description": _NUMBER,
+            "extra": {
+                "type": None,
+                "one_of": [
+                    # Plain JSON: Litestar renders a Schema nested in another's
+                    # additional_properties with its Python names.
+                    {
+                        "type": "object",
+                        "additionalProperties": {
+                            "oneOf": [{"type": "number"}, {"type": "string", "pattern": _NUMERIC}]
+                        },
+                    },
+                    Schema(type=OpenAPIType.NULL),
+                ],
+            },
+        }
+    ),
 ]
 
 
@@ -106,7 +142,12 @@ class QuoteBody(Body):
     title: Text | None = None
     matches: Annotated[list[MatchBody], msgspec.Meta(max_length=MAX_MATCHES)] | None = None
     industry: Code = ALL_INDUSTRIES
-    date: Date | None = None
+    date: (
+        Annotated[
+            Date, msgspec.Meta(description=f"{FIRST_DATE} to {LAST_DATE}; default: today (UTC)")
+        ]
+        | None
+    ) = None
     percentile: Annotated[int, msgspec.Meta(ge=10, le=90)] | None = None
     level: Level | None = None
     positioning: OptionalNumber = None

@@ -6,9 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio.to_thread
+from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 
+from pricing_api.http.problems import PROBLEM_JSON
+from pricing_api.http.schemas import Problem
 from pricing_core.access.audit import check_password_changed
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission
@@ -21,6 +26,7 @@ __all__ = [
     "Authenticator",
     "DenialRecorder",
     "declared",
+    "document_nul_refusals",
     "needs",
     "permission_guard",
 ]
@@ -101,3 +107,29 @@ async def no_nul_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
     for name, value in values:
         if isinstance(value, str) and ("\x00" in value or "\x00" in name):
             raise InvalidRequest(name.replace("\x00", "?"), "must not contain a NUL character")
+
+
+_NUL_REFUSED = ResponseSpec(
+    data_container=Problem,
+    description=(
+        "A path or query value with a NUL character, or that breaks a rule; `errors` names it."
+    ),
+    media_type=PROBLEM_JSON,
+    generate_examples=False,
+)
+# Handler arguments that are not path or query parameters.
+_NOT_PARAMETERS = frozenset({"self", "data", "request", "services", "principal", "info"})
+
+
+def document_nul_refusals(app: Litestar) -> None:
+    """Every route with a path or query parameter can meet `no_nul_guard`'s 422: its OpenAPI
+    entry says so, as its other answers are said (before the schema is first built)."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            names = set(handler.parsed_fn_signature.parameters) - _NOT_PARAMETERS
+            responses = dict(handler.responses or {})
+            if (route.path_parameters or names) and 422 not in responses:
+                responses[422] = _NUL_REFUSED
+                handler.responses = responses

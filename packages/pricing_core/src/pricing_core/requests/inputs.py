@@ -16,10 +16,23 @@ from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.pricing.model import MAX_SHIFT, Match
 from pricing_core.values import between, to_optional_decimal
 
-__all__ = ["MAX_MATCHES", "MAX_TEXT", "PricingInputs", "inputs_as_json", "inputs_from_json"]
+__all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
+    "MAX_MATCHES",
+    "MAX_TEXT",
+    "PricingInputs",
+    "check_pricing_date",
+    "inputs_as_json",
+    "inputs_from_json",
+]
 
 MAX_MATCHES = 20
 MAX_TEXT = 200  # a title, an area name, an industry code
+# No salary survey reaches outside these; aging a market to year 1 or 9999 prices nonsense
+# (year 1 priced at zero) instead of telling the caller the date is a typo.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2100, 12, 31)
 
 
 def _text(field: str, value: str, *, required: bool) -> str:
@@ -61,6 +74,16 @@ def _level(value: Level | str | None) -> Level | None:
         raise InvalidRequest("level", f"must be one of {', '.join(Level)}", value) from None
 
 
+def check_pricing_date(value: date | None) -> None:
+    """A pricing date from FIRST_DATE to LAST_DATE (or none: the day it is priced)."""
+    if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+        raise InvalidRequest("date", f"must be between {FIRST_DATE} and {LAST_DATE}", value)
+
+
+def _pricing_date(_: object, __: object, value: date | None) -> None:
+    check_pricing_date(value)
+
+
 @attrs.frozen(kw_only=True)
 class PricingInputs:
     """A title (matched automatically) or explicit survey matches, plus the options.
@@ -72,7 +95,7 @@ class PricingInputs:
     matches: tuple[Match, ...] = attrs.field(default=(), converter=_matches)
     area: str = attrs.field(converter=_area)
     industry: str = attrs.field(default=ALL_INDUSTRIES, converter=_industry)
-    pricing_date: date | None = None
+    pricing_date: date | None = attrs.field(default=None, validator=_pricing_date)
     percentile: int | None = attrs.field(default=None, validator=between(10, 90))
     level: Level | None = attrs.field(default=None, converter=_level)
     positioning: Decimal | None = attrs.field(
@@ -116,17 +139,24 @@ def inputs_as_json(inputs: PricingInputs) -> dict[str, Any]:
 
 
 def inputs_from_json(data: Mapping[str, Any]) -> PricingInputs:
-    """The inverse of `inputs_as_json`."""
+    """The inverse of `inputs_as_json`.
+
+    A stored date is kept as stored, even outside FIRST_DATE..LAST_DATE: requests saved
+    before that bound existed still open (re-pricing them is what refuses the date).
+    """
     day = data.get("date")
-    return PricingInputs(
+    inputs = PricingInputs(
         title=data.get("title"),
         matches=[Match(**m) for m in data.get("matches") or ()],
         area=data["area"],
         industry=data.get("industry") or ALL_INDUSTRIES,
-        pricing_date=date.fromisoformat(day) if day else None,
         percentile=data.get("percentile"),
         level=data.get("level"),
         positioning=data.get("positioning"),
         spread=data.get("spread"),
         aging_rate=data.get("aging_rate"),
     )
+    if day:
+        # attrs' documented way past a frozen class's validators: only for stored values.
+        object.__setattr__(inputs, "pricing_date", date.fromisoformat(day))
+    return inputs

@@ -37,7 +37,8 @@ class Ledger:
         """A request that exists and is not deleted; anything else is NotFound."""
         found = self.store.get(request_id)
         if found is None or found.deleted_at is not None:
-            raise NotFound("no such pricing request", request_id=request_id)
+            # Not `request_id`: in a problem body that is the HTTP request's id.
+            raise NotFound("no such pricing request", pricing_request_id=request_id)
         return found
 
     def detail(self, request: SavedRequest) -> RequestDetail:
@@ -87,7 +88,7 @@ class Ledger:
     ) -> Forbidden:
         """Audit a refusal by a workflow rule (four-eyes, ownership); the caller raises it."""
         self._audit(action, request, actor, Outcome.DENIED, {"reason": message}, info)
-        return Forbidden(message, request_id=request.id)
+        return Forbidden(message, pricing_request_id=request.id)
 
     def _event(
         self,

@@ -14,7 +14,7 @@ from pricing_core.pricing.model import PricingRequest, PricingResult
 from pricing_core.pricing.ports import PolicyStore
 from pricing_core.pricing.presenting import result_as_json
 from pricing_core.pricing.service import PriceJob
-from pricing_core.requests.inputs import PricingInputs
+from pricing_core.requests.inputs import PricingInputs, check_pricing_date
 
 __all__ = ["PriceInputs", "Priced"]
 
@@ -51,6 +51,7 @@ class PriceInputs:
         Quotes (`pricing price`, POST /pricing/quote) use this directly; saved requests go
         through the call below, which also counts the price and keeps its JSON.
         """
+        check_pricing_date(inputs.pricing_date)  # a request stored before the bound existed
         policy = self.policies.current()
         when = inputs.pricing_date or self.clock.today()
         options: dict[str, Any] = {

@@ -46,13 +46,18 @@ _WHY = {
 }
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def next_status(status: RequestStatus, action: Action) -> RequestStatus:
     """The status `action` leads to from `status`, or Conflict saying what is allowed."""
     found = TRANSITIONS.get((status, action))
     if found is None:
         allowed = sorted(str(a) for s, a in TRANSITIONS if s == status)
         raise Conflict(
-            f"cannot {action} a {status} request: {_WHY.get(action, 'not allowed')}",
+            f"cannot {action} {_article(status)} {status} request: "
+            f"{_WHY.get(action, 'not allowed')}",
             # Not `status`: problem details use that key for the HTTP status.
             request_status=str(status),
             action=str(action),
