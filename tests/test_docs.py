@@ -44,3 +44,19 @@ def test_links_of_the_readme_and_docs_lead_to_files() -> None:
         if not target.startswith("http") and not (doc.parent / target).exists()
     ]
     assert broken == []
+
+
+CITED_TEST = re.compile(r"\b(tests/[\w/]+\.py)::(\w+)")
+
+
+def test_every_test_the_security_checklist_cites_exists() -> None:
+    checklist = (ROOT / "docs" / "security-checklist.md").read_text(encoding="utf-8")
+    cited = set(CITED_TEST.findall(checklist))
+    assert len(cited) > 33
+    missing = [
+        f"{path}::{name}"
+        for path, name in sorted(cited)
+        if not (ROOT / path).is_file()
+        or not re.search(rf"\b{name}\b", (ROOT / path).read_text(encoding="utf-8"))
+    ]
+    assert missing == []
