@@ -60,3 +60,16 @@ def test_every_test_the_security_checklist_cites_exists() -> None:
         or not re.search(rf"\b{name}\b", (ROOT / path).read_text(encoding="utf-8"))
     ]
     assert missing == []
+
+
+SETTING = re.compile(r'"(PRICING_[A-Z_]+)"')
+SETTINGS_ROW = re.compile(r"^\| `(PRICING_[A-Z_]+)`(?: / `(PRICING_[A-Z_]+)`)?", re.MULTILINE)
+
+
+def test_every_setting_has_one_row_in_the_readme() -> None:
+    settings = ROOT / "packages/pricing_adapters/src/pricing_adapters/settings.py"
+    read = set(SETTING.findall(settings.read_text(encoding="utf-8")))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [name for row in SETTINGS_ROW.findall(readme) for name in row if name]
+    assert read
+    assert sorted(rows) == sorted(read)
