@@ -16,10 +16,10 @@ from tests.e2e.access.conftest import Api, ApiFactory, bearer
 
 
 @pytest.fixture
-def prefix(redis_server: str) -> Iterator[str]:
+def prefix(redis_url: str) -> Iterator[str]:
     name = f"pricing-test-{uuid.uuid4().hex[:10]}"
     yield name
-    client = redis.Redis.from_url(redis_server)
+    client = redis.Redis.from_url(redis_url)
     keys = list(client.scan_iter(match=f"{name}:*", count=500))
     if keys:
         client.delete(*keys)
@@ -27,11 +27,11 @@ def prefix(redis_server: str) -> Iterator[str]:
 
 
 def test_failures_revocations_and_limits_live_under_the_prefix(
-    make_api: ApiFactory, sqlite_url: str, redis_server: str, prefix: str
+    make_api: ApiFactory, sqlite_url: str, redis_url: str, prefix: str
 ) -> None:
     api: Api = make_api(
         database_url=sqlite_url,
-        PRICING_REDIS_URL=redis_server,
+        PRICING_REDIS_URL=redis_url,
         PRICING_REDIS_PREFIX=prefix,
         PRICING_RATE_LIMIT_ENABLED="true",
     )
@@ -43,7 +43,7 @@ def test_failures_revocations_and_limits_live_under_the_prefix(
         api.client.post("/api/v1/auth/logout", headers=bearer(tokens["access_token"])).status_code
         == 204
     )
-    client = redis.Redis.from_url(redis_server)
+    client = redis.Redis.from_url(redis_url)
     keys = {key.decode() for key in client.scan_iter(match=f"{prefix}:*", count=1000)}
     client.close()
     kinds = {key[len(prefix) + 1 :].split(":")[0] for key in keys}
