@@ -1,4 +1,5 @@
-"""Issue 11 item 3: weak passwords that passed by default are refused, each naming its rule.
+"""Issue 11 item 3: weak passwords that passed by default are refused, each naming its rule,
+by the core's rules with the shipped list (an adapter's file: not a core-alone test).
 
 NIST SP 800-63B asks for a blocklist of common and breached passwords, repetitive and
 sequential strings, context-specific words (the service's own) and the user's own details.
