@@ -23,6 +23,7 @@ from pricing_api.http.ratelimit import (
 )
 from pricing_api.http.routes import ROUTES
 from pricing_api.http.security import PUBLIC, no_nul_guard, permission_guard
+from pricing_api.pages import page_routes, page_templates
 from pricing_core.access.audit import RequestInfo
 from pricing_core.ratelimit.client_ip import TrustedProxies
 
@@ -62,7 +63,8 @@ def create_app(
 
     start_error_reporting(container.settings)  # before Litestar(): Sentry hooks its construction
     app = Litestar(
-        route_handlers=[health, docs_assets(), *ROUTES, *(extra or [])],
+        route_handlers=[health, docs_assets(), *ROUTES, *page_routes(), *(extra or [])],
+        template_config=page_templates(),
         # The rate limit wraps the permission guard: it needs the principal (ratelimit.py).
         guards=[
             no_nul_guard,
