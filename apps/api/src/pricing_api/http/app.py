@@ -63,7 +63,7 @@ def create_app(
 
     start_error_reporting(container.settings)  # before Litestar(): Sentry hooks its construction
     app = Litestar(
-        route_handlers=[health, docs_assets(), *ROUTES, *page_routes(), *(extra or [])],
+        route_handlers=[health, docs_assets(), *ROUTES, *page_routes(container), *(extra or [])],
         template_config=page_templates(),
         # The rate limit wraps the permission guard: it needs the principal (ratelimit.py).
         guards=[

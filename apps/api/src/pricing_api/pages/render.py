@@ -11,6 +11,7 @@ from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 
+from pricing_api.http.ratelimit import RateLimitExceeded, rate_limit_headers
 from pricing_api.pages.session import clear_session, csrf_token, pending_cookies
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission
@@ -109,6 +110,14 @@ def _too_many(request: Request[Any, Any, Any], error: Exception) -> Response[Any
     return _error(request, 429, "Too many attempts", f"Try again in {wait} seconds.")
 
 
+def _rate_limited(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    decision = getattr(error, "decision", None)
+    headers = rate_limit_headers(decision) if decision is not None else {}
+    answer = _error(request, 429, "Too many requests", "Wait a minute, then try again.")
+    answer.headers.update(headers)
+    return answer
+
+
 def _other(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     return _error(request, 400, "Something is wrong", getattr(error, "message", str(error)))
 
@@ -119,5 +128,6 @@ PAGE_ERRORS: dict[int | type[Exception], Any] = {
     NotFound: _not_found,
     Conflict: _conflict,
     TooManyAttempts: _too_many,
+    RateLimitExceeded: _rate_limited,
     PricingError: _other,
 }

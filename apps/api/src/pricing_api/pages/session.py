@@ -16,10 +16,12 @@ from typing import Any
 
 import anyio.to_thread
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 
 from pricing_adapters.bootstrap import Container
-from pricing_api.http.context import request_context
+from pricing_api.http.security import request_info
+from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal, TokenPair
 from pricing_core.errors import Forbidden, NotAuthenticated
 
@@ -39,15 +41,16 @@ REFRESH_COOKIE = "pricing_refresh"
 CSRF_COOKIE = "pricing_csrf"
 CSRF_FIELD = "_csrf"
 _PENDING = "page_cookies"
+Connection = ASGIConnection[Any, Any, Any, Any]
 _REFRESH_AGE = 30 * 24 * 3600  # the browser may drop it sooner; the server decides validity
 
 
-def _secure(request: Request[Any, Any, Any]) -> bool:
+def _secure(request: Connection) -> bool:
     forwarded = request.headers.get("x-forwarded-proto", "")
     return request.url.scheme == "https" or forwarded.lower() == "https"
 
 
-def _cookie(request: Request[Any, Any, Any], key: str, value: str, max_age: int | None) -> Cookie:
+def _cookie(request: Connection, key: str, value: str, max_age: int | None) -> Cookie:
     return Cookie(
         key=key,
         value=value,
@@ -59,25 +62,25 @@ def _cookie(request: Request[Any, Any, Any], key: str, value: str, max_age: int 
     )
 
 
-def _pend(request: Request[Any, Any, Any], cookie: Cookie) -> None:
+def _pend(request: Connection, cookie: Cookie) -> None:
     pending: dict[str, Cookie] = getattr(request.state, _PENDING, None) or {}
     pending[cookie.key] = cookie
     setattr(request.state, _PENDING, pending)
 
 
-def pending_cookies(request: Request[Any, Any, Any]) -> list[Cookie]:
+def pending_cookies(request: Connection) -> list[Cookie]:
     """Cookies this request set or cleared, for the response (see render.respond)."""
     pending: dict[str, Cookie] = getattr(request.state, _PENDING, None) or {}
     return list(pending.values())
 
 
-def start_session(request: Request[Any, Any, Any], pair: TokenPair) -> None:
+def start_session(request: Connection, pair: TokenPair) -> None:
     _pend(request, _cookie(request, ACCESS_COOKIE, pair.access_token, None))
     _pend(request, _cookie(request, REFRESH_COOKIE, pair.refresh_token, _REFRESH_AGE))
     request.state.page_access = pair.access_token
 
 
-def clear_session(request: Request[Any, Any, Any]) -> None:
+def clear_session(request: Connection) -> None:
     for key in (ACCESS_COOKIE, REFRESH_COOKIE):
         _pend(request, _cookie(request, key, "", 0))
 
@@ -100,16 +103,26 @@ def check_csrf(request: Request[Any, Any, Any], sent: object) -> None:
         raise Forbidden("this form has expired or did not come from this site: reload the page")
 
 
-def _authenticate(services: Container, token: str, request: Request[Any, Any, Any]) -> Principal:
-    return services.access.authenticate(token, request_context(request))
+def _authenticate(services: Container, token: str, request: Connection) -> Principal:
+    return services.access.authenticate(token, _info(request))
 
 
-async def signed_in(request: Request[Any, Any, Any], services: Container) -> Principal:
-    """The signed-in person, refreshing an expired access token; NotAuthenticated if none."""
-    cached = getattr(request.state, "page_principal", None)
-    if cached is not None:
-        found: Principal = cached
-        return found
+def _info(connection: Connection) -> RequestInfo:
+    info = request_info(connection)
+    return RequestInfo(ip=info["ip"], user_agent=info["user_agent"], request_id=info["request_id"])
+
+
+async def signed_in(request: Connection, services: Container) -> Principal:
+    """The signed-in person, refreshing an expired access token; NotAuthenticated if none.
+
+    The pages' guard calls it first (pages.page_routes), so each request authenticates once.
+    """
+    if getattr(request.state, "page_checked", False):
+        cached: Principal | None = getattr(request.state, "page_principal", None)
+        if cached is None:
+            raise NotAuthenticated()
+        return cached
+    request.state.page_checked = True
     token = request.cookies.get(ACCESS_COOKIE, "")
     principal: Principal | None = None
     if token:
@@ -121,7 +134,7 @@ async def signed_in(request: Request[Any, Any, Any], services: Container) -> Pri
         refresh = request.cookies.get(REFRESH_COOKIE, "")
         if not refresh:
             raise NotAuthenticated()
-        info = request_context(request)
+        info = _info(request)
         pair = await anyio.to_thread.run_sync(services.access.refresh, refresh, info)
         start_session(request, pair)
         principal = await anyio.to_thread.run_sync(

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from pricing_api.http.auth import off_loop, password_work
 from pricing_api.http.context import request_context
+from pricing_api.http.ratelimit import RATE_LIMIT_EXEMPT
 from pricing_api.http.schemas import Services
 from pricing_api.http.security import PUBLIC
 from pricing_api.pages.forms import field_errors, read_form
@@ -23,7 +24,9 @@ from pricing_core.errors import InvalidRequest, NotAuthenticated
 
 __all__ = ["SIGNIN_ROUTES"]
 
-PAGE = {**PUBLIC, "page": True}  # the page authenticates its cookie itself (session.signed_in)
+# The app guard lets pages through; their own guard authenticates the cookie and counts the
+# request (pages.page_routes), and each handler asks session.signed_in for the person.
+PAGE = {**PUBLIC, **RATE_LIMIT_EXEMPT, "page": True}
 HOME = "/price"
 
 
