@@ -47,7 +47,7 @@ def menu(principal: Principal | None) -> list[tuple[str, str]]:
     links = [
         ("/price", "Price a job", Permission.VIEW_JOB_PRICING),
         ("/requests", "Pricing requests", Permission.VIEW_JOB_PRICING),
-        ("/market", "Market data", Permission.IMPORT_MARKET_DATA),
+        ("/market", "Market data", Permission.VIEW_EXTERNAL_DATA),
         ("/admin/users", "Users", Permission.MANAGE_USERS),
         ("/admin/audit", "Audit log", Permission.VIEW_SYSTEM_LOGS),
     ]
