@@ -29,7 +29,9 @@ def test_price_pick_save_submit_then_a_manager_approves(new_page: Any) -> None:
         assert AMOUNT.match(analyst.get_by_test_id(f"range-{end}").inner_text())
     chart = analyst.get_by_role("img", name=re.compile("Recommended range"))
     assert chart.count() == 1
-    assert (analyst.locator("svg[role=img] title").text_content() or "").startswith("Recommended range")
+    title = analyst.locator("svg[role=img] title").text_content() or ""
+    assert title.startswith("Recommended range")
+    assert "P10 to P90" in title
     assert "Software Developers (15-1252)" in analyst.locator("#match-heading + p").inner_text()
     assert serious_violations(analyst) == []
     screenshot(analyst, "price")
@@ -61,7 +63,8 @@ def test_price_pick_save_submit_then_a_manager_approves(new_page: Any) -> None:
     assert [line.split(" ")[0] for line in history] == ["create", "submit", "approve"]
     assert "manager@example.com" not in history[0]
     assert serious_violations(manager) == []
-    assert analyst.csp_errors == [] and manager.csp_errors == []
+    assert analyst.csp_errors == []
+    assert manager.csp_errors == []
 
 
 def test_an_adjusted_range_without_a_comment_is_refused_beside_the_field(new_page: Any) -> None:

@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 from pricing_adapters.bootstrap import Container
 from pricing_api.http.ratelimit import RATE_LIMIT_EXEMPT, count_request
 from pricing_api.http.security import PUBLIC
+from pricing_api.pages.admin import ADMIN_ROUTES
 from pricing_api.pages.market import MARKET_ROUTES
 from pricing_api.pages.pricing import PRICING_ROUTES
 from pricing_api.pages.render import HERE, PAGE_ERRORS, page_templates
@@ -51,7 +52,13 @@ def _page_guard(container: Container) -> Any:
 def page_routes(container: Container) -> list[ControllerRouterHandler]:
     pages = Router(
         path="/",
-        route_handlers=[*SIGNIN_ROUTES, *PRICING_ROUTES, *REQUEST_ROUTES, *MARKET_ROUTES],
+        route_handlers=[
+            *SIGNIN_ROUTES,
+            *PRICING_ROUTES,
+            *REQUEST_ROUTES,
+            *MARKET_ROUTES,
+            *ADMIN_ROUTES,
+        ],
         guards=[_page_guard(container)],
         exception_handlers=PAGE_ERRORS,
         include_in_schema=False,

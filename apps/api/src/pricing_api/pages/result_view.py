@@ -16,6 +16,7 @@ __all__ = ["Chart", "ResultView", "amount", "view_result"]
 PERCENTILES = ("p10", "p25", "p50", "p75", "p90")
 CHART_WIDTH = 640
 _LEFT, _RIGHT = 20, 620  # drawing area inside the view box, leaving room for labels
+_LABEL_Y = 90
 
 
 def amount(value: Any) -> str:
@@ -39,7 +40,7 @@ class Chart:
     target_x: float
     target_label: str
     label: str
-    ticks: tuple[tuple[float, str], ...]
+    ticks: tuple[tuple[float, str, int], ...]
 
     @property
     def band_width(self) -> float:
@@ -64,6 +65,16 @@ class ResultView:
     percentiles: tuple[tuple[str, str], ...]
     chart: Chart | None
     currency: str
+
+
+def _ticks(marks: list[tuple[float, str]]) -> tuple[tuple[float, str, int], ...]:
+    """Each percentile's tick with its label's baseline: a label too close to the previous
+    one drops a line, so that P50 and P75 of a narrow market do not print over each other."""
+    placed: list[tuple[float, str, int]] = []
+    for x, name in marks:
+        crowded = bool(placed) and x - placed[-1][0] < 36 and placed[-1][2] == _LABEL_Y
+        placed.append((x, name, _LABEL_Y + 14 if crowded else _LABEL_Y))
+    return tuple(placed)
 
 
 def _chart(result: Mapping[str, Any]) -> Chart | None:
@@ -94,8 +105,8 @@ def _chart(result: Mapping[str, Any]) -> Chart | None:
         f"drawn over the market from P10 to P90"
         + (f"; target P{target} at {amount(rate)}" if rate is not None else "")
     )
-    ticks = tuple(
-        (x(float(v)), name.upper()) for name, v in zip(PERCENTILES, values, strict=True) if v
+    ticks = _ticks(
+        [(x(float(v)), name.upper()) for name, v in zip(PERCENTILES, values, strict=True) if v]
     )
     return Chart(
         p10_x=at("p10", min(known)),
