@@ -25,7 +25,7 @@ from pricing_core.access.roles import Permission
 from pricing_core.errors import InvalidRequest, PricingError
 from pricing_core.levels import Level
 from pricing_core.places import search_areas
-from pricing_core.pricing.by_title import quality_for
+from pricing_core.pricing.by_title import TitlePricing, quality_for, title_match_json
 from pricing_core.pricing.model import Match
 from pricing_core.requests.inputs import PricingInputs
 
@@ -84,14 +84,9 @@ def _price(services: Services, values: dict[str, str]) -> dict[str, Any]:
     if values.get("job_code") and values.get("title"):
         # Priced as a match: show the title's candidates again, with the picked one chosen.
         found = services.title_matcher().match(values["title"])
-        payload["title_match"] = {
-            "title": found.title,
-            "chosen": values["job_code"],
-            "candidates": [
-                {"job_code": c.job_code, "title": c.title, "score": c.score, "reason": c.reason}
-                for c in found.candidates
-            ],
-        }
+        chosen = next(c for c in found.candidates if c.job_code == values["job_code"])
+        picked = TitlePricing(match=found, chosen=chosen, result=quoted.result)
+        payload["title_match"] = title_match_json(picked)
     return payload
 
 

@@ -20,7 +20,7 @@ from pricing_api.pages.render import redirect, respond
 from pricing_api.pages.result_view import amount, view_result
 from pricing_api.pages.session import signed_in
 from pricing_api.pages.signin import PAGE
-from pricing_core.errors import InvalidRequest, PricingError
+from pricing_core.errors import InvalidRequest
 from pricing_core.requests.allowed import allowed_actions
 from pricing_core.requests.model import (
     Action,
@@ -164,8 +164,6 @@ async def act(
         detail = await anyio.to_thread.run_sync(services.requests.get, principal, request_id)
         context = _detail_context(services, principal, detail, errors)
         return respond(request, "request.html", context, status_code=400)
-    except PricingError:
-        raise
     return redirect(request, f"/requests/{request_id}")
 
 
