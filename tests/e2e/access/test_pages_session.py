@@ -4,9 +4,11 @@ sign-out ending the session, and cookies that never authenticate the API."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 
+import pricing_api.pages
 from pricing_core.access.roles import Role
 from tests.e2e.access.conftest import PASSWORD, Api
 
@@ -95,3 +97,11 @@ def test_repeated_wrong_passwords_lock_the_account_as_in_the_api(api: Api) -> No
     locked = _sign_in(api, victim.email)
     assert locked.status_code == 429
     assert "Try again in" in locked.text
+
+
+def test_the_pages_use_no_inline_script_or_style_so_a_strict_csp_holds() -> None:
+    pages = Path(pricing_api.pages.__file__).parent / "templates"
+    for template in pages.glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), template.name
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", text), template.name

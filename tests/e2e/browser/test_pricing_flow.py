@@ -96,6 +96,13 @@ def test_a_wrong_password_is_told_in_words_and_a_phone_width_works(new_page: Any
     page.get_by_role("button", name="Sign in").click()
     assert "invalid email or password" in page.get_by_role("alert").inner_text()
     sign_in(page, "hr_analyst")
+    page.goto("/price")
+    page.get_by_label("Job title").fill("accountant")
+    page.get_by_label("Area").fill("Atlantis")
+    page.get_by_role("button", name="Price", exact=True).click()
+    area_error = page.locator("#e-area")
+    assert "unknown area 'Atlantis'" in area_error.inner_text()
+    assert page.get_by_label("Area").get_attribute("aria-invalid") == "true"
     _price(page, "accountant", "Chicago")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, "the priced page scrolls sideways at a phone's width"
