@@ -94,6 +94,9 @@ def _signed_out(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
 
 
 def _forbidden(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    if getattr(error, "code", "") == "password_change_required":
+        # Signed in with a one-time password: the core allows nothing else until it is changed.
+        return redirect(request, "/password?required=1")
     return _error(request, 403, "Not allowed", getattr(error, "message", str(error)))
 
 
