@@ -69,4 +69,7 @@ def page_routes(container: Container) -> list[ControllerRouterHandler]:
         opt={**PUBLIC, **RATE_LIMIT_EXEMPT},  # the pages' own files, as the docs' assets
         include_in_schema=False,
     )
+    for route in assets.routes:  # the router's flag does not reach its handlers
+        for handler in getattr(route, "route_handlers", ()):
+            handler.include_in_schema = False
     return [pages, assets]
