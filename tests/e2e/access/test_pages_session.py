@@ -105,3 +105,18 @@ def test_the_pages_use_no_inline_script_or_style_so_a_strict_csp_holds() -> None
         text = template.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), template.name
         assert not re.search(r"<style|\sstyle=|\son[a-z]+=", text), template.name
+
+
+def test_an_expired_access_cookie_is_renewed_with_the_refresh_token(api: Api) -> None:
+    user = api.add_user(Role.HR_ANALYST)
+    api.client.cookies.clear()
+    _sign_in(api, user.email)
+    first = api.client.cookies.get("pricing_access")
+    assert api.clock is not None
+    api.clock.advance(minutes=20)  # past the access token's 15 minutes, within the refresh's
+    answer = api.client.get("/requests", follow_redirects=False)
+    assert answer.status_code == 200
+    renewed = api.client.cookies.get("pricing_access")
+    assert renewed
+    assert renewed != first
+    assert api.client.get("/requests", follow_redirects=False).status_code == 200

@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.e2e.browser.gear import need_a_browser, screenshot, serious_violations, sign_in
+from tests.e2e.browser.gear import (
+    PASSWORD,
+    need_a_browser,
+    screenshot,
+    serious_violations,
+    sign_in,
+)
 
 need_a_browser()
 
@@ -116,3 +122,20 @@ def test_signing_out_ends_the_session(new_page: Any) -> None:
     page.wait_for_url(re.compile(r"/$"))
     page.goto("/requests")
     assert page.get_by_role("button", name="Sign in").count() == 1
+
+
+def test_signing_in_works_from_the_keyboard_with_a_visible_focus(new_page: Any) -> None:
+    page = new_page()
+    page.goto("/")
+    email = page.get_by_label("Email")
+    email.focus()
+    outline = email.evaluate(
+        "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth"
+    )
+    assert outline.startswith("solid"), outline
+    page.keyboard.type("analyst@example.com")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "f-password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/price")
