@@ -35,6 +35,12 @@ __all__ = ["REQUEST_ROUTES"]
 _DECISION_FIELDS = {"minimum", "midpoint", "maximum", "comment"}
 
 
+def _occupation(services: Services, job_code: str) -> str:
+    """The occupation's name, for a request priced from explicit matches (no title)."""
+    found = services.title_matcher().occupation(job_code)
+    return found.title if found is not None else job_code
+
+
 @get("/requests", opt=PAGE, include_in_schema=False)
 async def list_page(
     request: Request[Any, Any, Any], services: Services, status: str = "", page: int = 1
@@ -50,9 +56,7 @@ async def list_page(
         {
             "id": r.id,
             "status": str(r.status),
-            "title": r.result.get("title_match", {}).get("title")
-            or r.inputs.title
-            or ", ".join(m.job_code for m in r.inputs.matches),
+            "title": r.inputs.title or _occupation(services, r.job_code),
             "job_code": r.job_code,
             "area": (r.result.get("area") or {}).get("name", r.area_code),
             "midpoint": amount((r.result.get("range") or {}).get("midpoint")),
@@ -105,6 +109,7 @@ def _detail_context(
     allowed = allowed_actions(principal, saved)
     return {
         "r": saved,
+        "job": saved.inputs.title or _occupation(services, saved.job_code),
         "view": view_result(saved.result),
         "history": detail.history,
         "may_submit": Action.SUBMIT in allowed,
