@@ -55,6 +55,12 @@ def schemathesis(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none")
+def browser(session: nox.Session) -> None:
+    """The pages in real Chromium (also part of `tests`); skipped without /usr/bin/chromium."""
+    in_project(session, "pytest", "tests/e2e/browser", "-q", *session.posargs)
+
+
+@nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Speed and accuracy figures, written to docs/benchmarks.md."""
     in_project(session, "python", "scripts/bench.py", *session.posargs)

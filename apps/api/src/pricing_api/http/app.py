@@ -32,6 +32,7 @@ from pricing_api.http.security import (
     no_nul_guard,
     permission_guard,
 )
+from pricing_api.pages import page_routes, page_templates
 from pricing_core.access.audit import RequestInfo
 from pricing_core.ratelimit.client_ip import TrustedProxies
 
@@ -77,7 +78,8 @@ def create_app(
         access.record_denied(principal, permission, route, _info(info))
 
     app = Litestar(
-        route_handlers=[health, docs_assets(), *ROUTES, *(extra or [])],
+        route_handlers=[health, docs_assets(), *ROUTES, *page_routes(container), *(extra or [])],
+        template_config=page_templates(),
         # The rate limit wraps the permission guard: it needs the principal (ratelimit.py).
         guards=[
             no_nul_guard,

@@ -47,6 +47,7 @@ __all__ = [
     "RateLimitExceeded",
     "add_rate_limit_headers",
     "client_ip",
+    "count_request",
     "document_rate_limits",
     "rate_limit_headers",
     "rate_limited",
@@ -148,20 +149,7 @@ def rate_limited(
     policy = limiter.policy
 
     async def count(connection: ASGIConnection[Any, Any, Any, Any], path: str) -> None:
-        principal = getattr(connection.state, "principal", None)
-        account = await _account(connection) if path in policy.auth_paths else None
-        caller = Caller(
-            ip=connection.state.client_ip, path=path, principal=principal, account=account
-        )
-        if in_process:
-            decision = limiter.check(caller)
-        else:
-            decision = await anyio.to_thread.run_sync(limiter.check, caller)
-        if decision is None:
-            return
-        connection.state[RATE_LIMIT_STATE] = decision
-        if not decision.allowed:
-            raise RateLimitExceeded(decision)
+        await count_request(limiter, connection, path, in_process=in_process)
 
     async def guard(
         connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
@@ -179,6 +167,29 @@ def rate_limited(
         await count(connection, path)
 
     return guard
+
+
+async def count_request(
+    limiter: RateLimiter,
+    connection: ASGIConnection[Any, Any, Any, Any],
+    path: str,
+    *,
+    in_process: bool,
+) -> None:
+    """Count one request against the caller's quota (`state.principal`, else its address);
+    RateLimitExceeded when over. The pages count theirs once they know the signed-in user."""
+    principal = getattr(connection.state, "principal", None)
+    account = await _account(connection) if path in limiter.policy.auth_paths else None
+    caller = Caller(ip=connection.state.client_ip, path=path, principal=principal, account=account)
+    if in_process:
+        decision = limiter.check(caller)
+    else:
+        decision = await anyio.to_thread.run_sync(limiter.check, caller)
+    if decision is None:
+        return
+    connection.state[RATE_LIMIT_STATE] = decision
+    if not decision.allowed:
+        raise RateLimitExceeded(decision)
 
 
 def _opted_out(handler: BaseRouteHandler) -> bool:
