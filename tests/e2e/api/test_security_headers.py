@@ -124,3 +124,16 @@ def test_hsts_when_a_trusted_proxy_says_the_client_came_over_tls(tmp_path: Path)
     # A client's own value comes first; the proxy's, last, is the one that counts.
     spoofed = {"X-Forwarded-Proto": "https, http"}
     assert "strict-transport-security" not in get_from(app, PROXY, spoofed).headers
+
+
+def test_the_pages_post_their_forms_here_and_load_only_their_own_files(api: Api) -> None:
+    page = api.client.get("/")
+    assert page.status_code == 200
+    assert_secured(page)
+    policy = page.headers["content-security-policy"]
+    # A policy of `form-action 'none'` left the sign-in form unable to post at all.
+    assert "form-action 'self'" in policy
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "no-store" in page.headers["cache-control"]  # it carries a CSRF token
+    assert "form-action 'none'" in api.client.get("/health").headers["content-security-policy"]

@@ -3,11 +3,13 @@
 - `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` everywhere.
 - `Content-Security-Policy`: the API answers JSON, which nothing may load or frame, so it
   allows nothing; the docs pages (/schema) load Swagger UI's files and the schema from this
-  origin, with no inline script (docs.py serves the page's script as a file).
+  origin, with no inline script (docs.py serves the page's script as a file); the pages for
+  HR users (pricing_api.pages) load their own files and post their forms to this origin.
 - `Strict-Transport-Security` when the request came over TLS: `https` in the ASGI scope, or
   `X-Forwarded-Proto: https` set by a trusted proxy (PRICING_TRUSTED_PROXIES).
 - `Cache-Control: no-store` on personal answers (accounts, tokens, keys, audit rows, pricing
-  requests and their recommendations) unless the route set its own.
+  requests and their recommendations, every page but its static files) unless the route
+  set its own.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "API_POLICY",
     "DOCS_POLICY",
     "HSTS",
+    "PAGE_POLICY",
     "PERSONAL",
     "RouteAllow",
     "SecurityHeaders",
@@ -35,6 +38,13 @@ DOCS_POLICY = (
     "form-action 'none'; frame-ancestors 'none'"
 )
 DOCS_PREFIX = "/schema"
+# The pages: no inline script or style, forms posted back here (their CSRF token guards them).
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+NOT_PAGES = ("/api/", "/schema", "/metrics", "/health", "/ready")
+PAGE_FILES = "/static/"
 HSTS = "max-age=31536000; includeSubDomains"
 PERSONAL = (
     "/api/v1/auth/",
@@ -76,10 +86,17 @@ class SecurityHeaders:
         path = str(scope.get("path", ""))
         added = dict(_FIXED)
         docs = path == DOCS_PREFIX or path.startswith(DOCS_PREFIX + "/")
-        added["content-security-policy"] = DOCS_POLICY if docs else API_POLICY
+        page = not path.startswith(NOT_PAGES)
+        added["content-security-policy"] = (
+            DOCS_POLICY if docs else PAGE_POLICY if page else API_POLICY
+        )
         if over_tls(scope, self.trusted):
             added["strict-transport-security"] = HSTS
-        personal = path.startswith(PERSONAL) or path == "/api/v1/auth"
+        personal = (
+            path.startswith(PERSONAL)
+            or path == "/api/v1/auth"
+            or (page and not path.startswith(PAGE_FILES))
+        )
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
