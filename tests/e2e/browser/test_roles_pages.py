@@ -61,7 +61,9 @@ def test_a_viewer_sees_no_market_or_admin_actions(new_page: Any) -> None:
     assert viewer.get_by_role("button", name="Save as pricing request").count() == 0
 
 
-def test_an_admin_creates_an_account_changes_its_role_and_deactivates_it(new_page: Any) -> None:
+def test_an_admin_creates_an_account_changes_its_role_deactivates_and_reactivates_it(
+    new_page: Any,
+) -> None:
     admin = new_page()
     sign_in(admin, "admin")
     admin.goto("/admin/users")
@@ -94,6 +96,10 @@ def test_an_admin_creates_an_account_changes_its_role_and_deactivates_it(new_pag
     admin.get_by_role("button", name="Deactivate newcomer@example.com").click()
     row = admin.get_by_role("row", name=re.compile("newcomer@example.com"))
     assert "deactivated" in row.inner_text()
+    admin.get_by_role("button", name="Reactivate newcomer@example.com").click()
+    row = admin.get_by_role("row", name=re.compile("newcomer@example.com"))
+    assert "deactivated" not in row.inner_text()
+    assert admin.get_by_role("button", name="Deactivate newcomer@example.com").count() == 1
 
     admin.goto("/admin/audit?action=user_create")
     actions = admin.locator("table.list tbody tr td:nth-child(2)").all_inner_texts()

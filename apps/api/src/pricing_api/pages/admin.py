@@ -1,6 +1,6 @@
-"""Administration: accounts (create with a one-time password, change role, deactivate) and
-the audit log with its filters. Each calls the access use case the API calls, which checks
-the permission (MANAGE_USERS, MANAGE_ROLES, VIEW_SYSTEM_LOGS) itself.
+"""Administration: accounts (create with a one-time password, change role, deactivate,
+reactivate) and the audit log with its filters. Each calls the access use case the API calls,
+which checks the permission (MANAGE_USERS, MANAGE_ROLES, VIEW_SYSTEM_LOGS) itself.
 """
 
 from __future__ import annotations
@@ -114,6 +114,16 @@ async def deactivate(request: Request[Any, Any, Any], services: Services, user_i
     return redirect(request, "/admin/users")
 
 
+@post("/admin/users/{user_id:str}/reactivate", opt=PAGE, include_in_schema=False)
+async def reactivate(request: Request[Any, Any, Any], services: Services, user_id: str) -> Redirect:
+    principal = await signed_in(request, services)
+    await read_form(request)
+    await anyio.to_thread.run_sync(
+        services.access.reactivate_user, principal, user_id, request_context(request)
+    )
+    return redirect(request, "/admin/users")
+
+
 def _moment(name: str, text: str) -> datetime | None:
     if not text:
         return None
@@ -157,4 +167,4 @@ async def audit_page(request: Request[Any, Any, Any], services: Services) -> Tem
     return respond(request, "audit.html", context, status_code=400 if errors else 200)
 
 
-ADMIN_ROUTES = [users_page, create_user, change_role, deactivate, audit_page]
+ADMIN_ROUTES = [users_page, create_user, change_role, deactivate, reactivate, audit_page]
