@@ -106,7 +106,9 @@ def test_of_many_concurrent_claims_exactly_one_wins(store: JobStore) -> None:
         thread.join()
     assert sorted(wins) == [False] * 7 + [True]
     stored = store.get("j1")
-    assert stored is not None and stored.status is JobStatus.RUNNING and stored.attempts == 1
+    assert stored is not None
+    assert stored.status is JobStatus.RUNNING
+    assert stored.attempts == 1
 
 
 def test_a_heartbeat_refreshes_only_the_running_attempt(store: JobStore) -> None:
@@ -118,7 +120,8 @@ def test_a_heartbeat_refreshes_only_the_running_attempt(store: JobStore) -> None
     assert store.beat("j1", 2, later) is False  # another attempt's worker
     assert store.beat("j1", 1, later) is True
     stored = store.get("j1")
-    assert stored is not None and stored.heartbeat_at == later
+    assert stored is not None
+    assert stored.heartbeat_at == later
     assert stored.revision == running.revision  # not a change that could lose a claim
 
 
@@ -128,15 +131,20 @@ def test_jobs_list_newest_first_with_filters_and_total(store: JobStore) -> None:
         store.add(queued(f"j{n}", at=T0 + timedelta(minutes=n), kind=kind, by=f"u{n % 2}"))
     store.replace(claimed(queued("j4", at=T0 + timedelta(minutes=4), by="u0"), T0))
     page, total = store.query(JobQuery(limit=2))
-    assert [j.id for j in page] == ["j4", "j3"] and total == 5
+    assert [j.id for j in page] == ["j4", "j3"]
+    assert total == 5
     page, total = store.query(JobQuery(limit=2, offset=2))
-    assert [j.id for j in page] == ["j2", "j1"] and total == 5
+    assert [j.id for j in page] == ["j2", "j1"]
+    assert total == 5
     page, total = store.query(JobQuery(kind="probe"))
-    assert [j.id for j in page] == ["j4", "j2", "j0"] and total == 3
+    assert [j.id for j in page] == ["j4", "j2", "j0"]
+    assert total == 3
     page, total = store.query(JobQuery(status=JobStatus.QUEUED, kind="probe"))
-    assert [j.id for j in page] == ["j2", "j0"] and total == 2
+    assert [j.id for j in page] == ["j2", "j0"]
+    assert total == 2
     page, total = store.query(JobQuery(started_by="u1"))
-    assert [j.id for j in page] == ["j3", "j1"] and total == 2
+    assert [j.id for j in page] == ["j3", "j1"]
+    assert total == 2
 
 
 def test_waiting_finds_queued_jobs_sent_long_ago_and_silent_running_ones(

@@ -61,7 +61,7 @@ class RunJob:
     kinds: JobKinds
     clock: Clock
     transient: Callable[[BaseException], bool]
-    keep_alive: KeepAlive = NoKeepAlive()
+    keep_alive: KeepAlive = attrs.field(factory=NoKeepAlive)
     max_attempts: int = 5
 
     def __call__(self, job_id: str) -> Job | None:

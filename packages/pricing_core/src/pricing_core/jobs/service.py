@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 
 import attrs
@@ -95,10 +96,9 @@ class StartJob:
             target_id=job.id,
             detail={"kind": job.kind},
         )
-        try:
+        # Recorded as queued: if the broker does not take it, the reconciler sends it later.
+        with suppress(ServiceUnavailable):
             self.queue.enqueue(job)
-        except ServiceUnavailable:
-            pass  # recorded as queued: the reconciler sends it once the broker answers
         return job
 
 
