@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from pricing_adapters.access_wiring import AccessServices, build_access
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
+from pricing_adapters.jobs_wiring import JobServices, build_jobs
 from pricing_adapters.memory import InMemoryMarketRepository
 from pricing_adapters.policy_memory import InMemoryPolicyStore
 from pricing_adapters.prometheus_metrics import (
@@ -74,6 +75,8 @@ class Container:
     # Every metric of the process: the port's calls (quote, rate_limit, limiter_degraded, …)
     # and the HTTP edge's; `exposition()` is what /metrics answers.
     metrics: PrometheusMetrics
+    # Background jobs: start, run, read; the broker's actors or this process's job thread.
+    jobs: JobServices
     engine: Engine | None = None
     # The engine's statement timing (`pricing db stats`); None on memory://.
     query_timer: QueryTimer | None = None
@@ -164,6 +167,9 @@ def build_container(
         ),
         rate_limiter=build_rate_limiter(settings, clock, metrics),
         metrics=metrics,
+        jobs=build_jobs(
+            settings, engine=engine, clock=clock, audit_log=access.audit_log, metrics=metrics
+        ),
         engine=engine,
         query_timer=timer,
     )

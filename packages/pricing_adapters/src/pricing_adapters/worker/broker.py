@@ -1,0 +1,83 @@
+"""The Dramatiq broker from PRICING_BROKER_URL, observed, and one actor per job kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import dramatiq
+from dramatiq.broker import Broker, MessageProxy
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
+from dramatiq.brokers.redis import RedisBroker
+
+from pricing_adapters.dramatiq_observing import observe_jobs
+from pricing_adapters.worker.transient import should_retry
+from pricing_core.ports import Metrics
+
+__all__ = [
+    "DEAD_LETTERED",
+    "MAX_RETRIES",
+    "QUEUE",
+    "DeadLetters",
+    "actor_name",
+    "declare_actors",
+    "make_broker",
+]
+
+QUEUE = "jobs"
+DEAD_LETTERED = "dead_lettered"
+MAX_RETRIES = 5
+MIN_BACKOFF_MS = 1_000
+MAX_BACKOFF_MS = 5 * 60_000
+
+
+class DeadLetters(dramatiq.Middleware):
+    """Counts each message given up on (retries exhausted, or failed for good):
+    `worker_tasks_total{status="dead_lettered"}`, which the JobPricingDeadLetters alert reads."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+
+    def after_nack(self, broker: Broker, message: MessageProxy) -> None:
+        self._metrics.task(message.actor_name, DEAD_LETTERED, 0.0)
+
+
+def make_broker(url: str, metrics: Metrics) -> Broker:
+    """RedisBroker for redis:// and rediss://, RabbitmqBroker (publisher confirms, so a
+    message the server did not take raises instead of vanishing) for amqp:// and amqps://.
+    Nothing connects until the first message is sent or consumed."""
+    broker: Broker
+    if url.lower().startswith(("amqp://", "amqps://")):
+        broker = RabbitmqBroker(url=url, confirm_delivery=True)
+    else:
+        broker = RedisBroker(url=url)  # type: ignore[no-untyped-call]  # untyped upstream
+    observe_jobs(broker, metrics)
+    broker.add_middleware(DeadLetters(metrics))
+    return broker
+
+
+def actor_name(kind: str) -> str:
+    """Actor names are identifiers: `market.refresh` runs as `job_market_refresh`."""
+    return "job_" + "".join(c if c.isalnum() else "_" for c in kind)
+
+
+def declare_actors(
+    broker: Broker, kinds: list[str], run: Callable[[str], object]
+) -> Mapping[str, dramatiq.Actor[Any, Any]]:
+    """One actor per kind, so the job metrics are per kind; each takes a job id and runs it
+    (RunJob: idempotent, a second delivery does nothing)."""
+
+    def run_job(job_id: str) -> None:
+        run(job_id)
+
+    return {
+        kind: dramatiq.actor(
+            broker=broker,
+            actor_name=actor_name(kind),
+            queue_name=QUEUE,
+            retry_when=should_retry(MAX_RETRIES),
+            min_backoff=MIN_BACKOFF_MS,
+            max_backoff=MAX_BACKOFF_MS,
+        )(run_job)
+        for kind in kinds
+    }
