@@ -39,7 +39,7 @@ class DramatiqTaskQueue(TaskQueue):
         options: dict[str, Any] = {REQUEST_ID: job.request_id} if job.request_id else {}
         try:
             actor.send_with_options(args=(job.id,), **options)
-        except (dramatiq.errors.ConnectionError, ConnectionError, OSError) as error:
+        except (dramatiq.errors.BrokerConnectionError, ConnectionError, OSError) as error:
             raise ServiceUnavailable(f"the broker did not take job {job.id}") from error
 
 

@@ -23,7 +23,7 @@ TRANSIENT = (
     sql.TimeoutError,
     redis.ConnectionError,
     redis.TimeoutError,
-    dramatiq.errors.ConnectionError,
+    dramatiq.errors.BrokerConnectionError,
     ConnectionError,
     TimeoutError,
 )
