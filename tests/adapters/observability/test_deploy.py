@@ -62,7 +62,7 @@ def alert_rules() -> list[dict[str, Any]]:
 
 def test_the_alert_rules_pass_promtool(promtool: str) -> None:
     output = run_promtool(promtool, "check", "rules", str(ALERTS))
-    assert "SUCCESS: 6 rules found" in output
+    assert "SUCCESS: 7 rules found" in output
 
 
 def test_the_alerts_fire_when_they_should_and_only_then(promtool: str) -> None:
@@ -81,6 +81,7 @@ def test_the_issue_s_alerts_are_all_there() -> None:
         "JobPricingRateLimiterDegraded",
         "JobPricingMarketDataStale",
         "JobPricingNoRecentVerifiedBackup",
+        "JobPricingDeadLetters",
     } <= names
 
 
