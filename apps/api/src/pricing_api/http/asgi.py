@@ -19,4 +19,8 @@ __all__ = ["build"]
 def build() -> Litestar:
     container = build_container(Settings.from_env())
     prepare(container)
+    if container.jobs.broker is None:
+        # No worker processes: this one runs the schedules and the reconciler, and its
+        # job thread runs the jobs (each API process its own; a slot still starts once).
+        container.jobs.scheduler().start()
     return create_app(container)

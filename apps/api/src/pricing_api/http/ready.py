@@ -1,8 +1,9 @@
 """GET /ready: readiness per dependency, public and never rate limited (access.md, Health).
 
 PostgreSQL (or SQLite) down answers 503; Redis down answers 200 `degraded` (limits and
-caches fall back to memory, and `rate_limits` says this process counts on its own); a broker
-or an LLM key that is not configured is `not_configured`, not a failure. Each check runs in
+caches fall back to memory, and `rate_limits` says this process counts on its own), and so
+does a broker that does not answer (jobs wait, queued, until it does); a broker or an LLM
+key that is not configured is `not_configured`, not a failure. Each check runs in
 a thread of its own and is given CHECK_TIMEOUT seconds, so a blackholed dependency cannot
 hold the answer past a second; at most one check per dependency is in flight, so probes of a
 hung one do not pile threads up. Nothing secret is shown: no URL, host, user or error
@@ -26,6 +27,7 @@ from litestar.datastructures import CacheControlHeader
 from sqlalchemy import Engine, text
 
 from pricing_adapters.bootstrap import Container
+from pricing_adapters.worker.broker import ping_broker
 from pricing_api.http.documented import answer
 from pricing_api.http.schemas import Services
 from pricing_api.http.security import PUBLIC
@@ -137,15 +139,17 @@ def readiness(services: Container) -> tuple[int, dict[str, Any]]:
         pending["database"] = _start(("database", id(engine)), _database(engine))
     if settings.redis_url:
         pending["redis"] = _start(("redis", settings.redis_url), _redis_ping(settings.redis_url))
+    if settings.broker_url:
+        url = settings.broker_url
+        pending["broker"] = _start(("broker", url), lambda: ping_broker(url, _SOCKET_TIMEOUT))
     for name, future in pending.items():
         checks[name] = _outcome(future, started, deadline)
     if engine is not None:
         checks["database"]["backend"] = engine.dialect.name
-    checks.setdefault("redis", {"state": "not_configured", "latency_ms": None})
-    # No broker and no LLM key exist in the settings yet (the worker and AI issues add them):
-    # access.md's readiness lists them, so they say so.
-    for name in ("broker", "llm"):
-        checks[name] = {"state": "not_configured", "latency_ms": None}
+    # No broker: jobs run in this process. No LLM key exists in the settings yet (the AI
+    # issue adds it): access.md's readiness lists it, so it says so.
+    for name in ("redis", "broker", "llm"):
+        checks.setdefault(name, {"state": "not_configured", "latency_ms": None})
     checks["rate_limits"] = _rate_limits(services)
     if checks["database"]["state"] != "ok":
         return 503, {"status": "down", "checks": checks}

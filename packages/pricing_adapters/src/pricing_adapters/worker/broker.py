@@ -22,6 +22,7 @@ __all__ = [
     "actor_name",
     "declare_actors",
     "make_broker",
+    "ping_broker",
 ]
 
 QUEUE = "jobs"
@@ -81,3 +82,22 @@ def declare_actors(
         )(run_job)
         for kind in kinds
     }
+
+
+def ping_broker(url: str, timeout: float = 0.5) -> None:
+    """Connect to the broker and leave; raises when it does not answer (GET /ready)."""
+    if url.lower().startswith(("amqp://", "amqps://")):
+        import pika
+
+        parameters = pika.URLParameters(url)
+        parameters.socket_timeout = timeout
+        parameters.connection_attempts = 1
+        pika.BlockingConnection(parameters).close()
+        return
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    try:
+        client.ping()
+    finally:
+        client.close()
