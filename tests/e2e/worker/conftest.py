@@ -82,7 +82,7 @@ def _answers(broker_url: str) -> None:
         finally:
             client.close()
         return
-    import pika
+    import pika  # type: ignore[import-untyped]  # ships no type hints
 
     try:
         connection = pika.BlockingConnection(pika.URLParameters(broker_url))

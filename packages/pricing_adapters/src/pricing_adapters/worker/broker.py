@@ -87,7 +87,7 @@ def declare_actors(
 def ping_broker(url: str, timeout: float = 0.5) -> None:
     """Connect to the broker and leave; raises when it does not answer (GET /ready)."""
     if url.lower().startswith(("amqp://", "amqps://")):
-        import pika
+        import pika  # type: ignore[import-untyped]  # ships no type hints
 
         parameters = pika.URLParameters(url)
         parameters.socket_timeout = timeout
