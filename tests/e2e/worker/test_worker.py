@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -20,6 +22,7 @@ from pricing_adapters.clock import FixedClock
 from pricing_api.cli import cli
 from pricing_core.jobs.model import JobStatus
 from pricing_core.jobs.reconcile import Reconcile
+from pricing_worker.__main__ import main as worker_main
 from tests.e2e.worker.conftest import Deployment
 
 
@@ -88,3 +91,21 @@ def test_a_worker_killed_mid_job_leaves_it_for_the_reconciler_to_fail(
     assert failed.error is not None
     assert "the worker stopped during the job" in failed.error
     assert jobs.run(job_id) is None  # the message delivered again runs nothing
+
+
+def test_without_a_broker_the_worker_commands_say_there_is_nothing_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PRICING_BROKER_URL", raising=False)
+    env = {"PRICING_DATA_DIR": str(tmp_path), "PRICING_BROKER_URL": ""}
+    result = CliRunner().invoke(cli, ["worker", "--processes", "1"], env=env)
+    assert result.exit_code == 2
+    assert "PRICING_BROKER_URL is not set" in result.output
+    assert worker_main(["--processes", "1"]) == 2
+
+
+def test_a_broker_url_of_another_kind_is_refused_by_name(tmp_path: Path) -> None:
+    env = {"PRICING_DATA_DIR": str(tmp_path), "PRICING_BROKER_URL": "kafka://h:9092"}
+    result = CliRunner().invoke(cli, ["worker"], env=env)
+    assert result.exit_code == 2
+    assert "PRICING_BROKER_URL must start with one of" in result.output
