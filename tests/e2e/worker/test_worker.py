@@ -47,6 +47,7 @@ def test_a_job_started_from_the_command_line_is_run_by_the_worker_over_redis(
     job = redis_deployment.job(job_id)
     assert job.report == {"seconds": 1}
     assert job.attempts == 1
+    assert job.request_id in redis_deployment.output()  # the worker's log line of the job
     housekeeping = start(redis_deployment, "housekeeping")
     assert finished(redis_deployment, housekeeping) is JobStatus.SUCCEEDED
     shown = CliRunner().invoke(

@@ -44,6 +44,14 @@ def test_starting_records_a_queued_job_audits_it_and_sends_it(jobs: Jobs) -> Non
     ]
 
 
+def test_a_job_started_outside_a_request_gets_a_request_id_of_its_own(jobs: Jobs) -> None:
+    first = jobs.start(ANALYST, "work", {}, RequestInfo())
+    second = jobs.start(ANALYST, "work", {}, RequestInfo())
+    assert first.request_id
+    assert second.request_id
+    assert first.request_id != second.request_id
+
+
 def test_a_kind_needs_its_permission_and_an_unknown_kind_is_named(jobs: Jobs) -> None:
     with pytest.raises(Forbidden):
         jobs.start(VIEWER, "work", {}, INFO)

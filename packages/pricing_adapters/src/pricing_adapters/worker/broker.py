@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,6 +25,8 @@ __all__ = [
     "make_broker",
     "ping_broker",
 ]
+
+log = logging.getLogger(__name__)
 
 QUEUE = "jobs"
 DEAD_LETTERED = "dead_lettered"
@@ -69,7 +72,11 @@ def declare_actors(
     (RunJob: idempotent, a second delivery does nothing)."""
 
     def run_job(job_id: str) -> None:
-        run(job_id)
+        ended = run(job_id)
+        # Under the job's request id (ObservedJobs), like the lines of the request that
+        # started it; a delivery that found the job taken says so.
+        status = getattr(ended, "status", "not run: already taken or finished")
+        log.info("job %s: %s", job_id, status, extra={"job_id": job_id, "status": str(status)})
 
     return {
         kind: dramatiq.actor(

@@ -81,7 +81,9 @@ class StartJob:
             status=JobStatus.QUEUED,
             payload=payload,
             started_by=principal.actor,
-            request_id=info.request_id,
+            # The id its log lines and error reports carry in the worker: the starter's
+            # request's, or one of its own (a command line, the scheduler).
+            request_id=info.request_id or self.secrets.new_id(),
             created_at=now,
             enqueued_at=now,
         )
