@@ -87,13 +87,16 @@ def setup() -> Iterator[Setup]:
     kinds = {
         "broken": Flaky([ValueError("a bug")]),
         "flaky": Flaky([OperationalError("SELECT 1", {}, Exception("connection reset"))]),
+        "down": Flaky([OperationalError("SELECT 1", {}, Exception("refused"))] * 3),
     }
     registry = JobKinds.of(
         JobKind(name=name, permission=Permission.VIEW_SYSTEM_LOGS, run=run)
         for name, run in kinds.items()
     )
     run = RunJob(store=store, kinds=registry, clock=clock, transient=is_transient)
-    queue = DramatiqTaskQueue(declare_actors(broker, registry.names(), run))
+    # Two retries, 10 ms apart at first: the retry test does not wait for production pauses.
+    actors = declare_actors(broker, registry.names(), run, max_retries=2, min_backoff_ms=10)
+    queue = DramatiqTaskQueue(actors)
     start = StartJob(
         store=store,
         queue=queue,
@@ -154,3 +157,23 @@ def test_a_retry_the_broker_did_not_take_is_sent_again_by_the_reconciler(
     assert ended is not None
     assert ended.status is JobStatus.SUCCEEDED
     assert (ended.attempts, ended.report) == (2, {"runs": 2})
+
+
+def test_a_transient_failure_is_retried_then_dead_lettered_and_the_job_is_not_lost(
+    setup: Setup,
+) -> None:
+    job = setup.start(ADMIN, "down", {}, RequestInfo())
+    setup.drain()
+    assert setup.kinds["down"].runs == 3  # the first run and two retries
+    assert len(setup.broker.dead_letters) == 1
+    assert setup.metric("dead_lettered", "down") == "1.0"
+    waiting = setup.store.get(job.id)
+    assert waiting is not None
+    assert (waiting.status, waiting.attempts) == (JobStatus.QUEUED, 3)
+    setup.clock.advance(minutes=6)
+    assert setup.reconcile().requeued == 1  # RunJob's 5 attempts are not used up
+    setup.drain()
+    ended = setup.store.get(job.id)
+    assert ended is not None
+    assert ended.status is JobStatus.SUCCEEDED  # the database answers again
+    assert ended.attempts == 4

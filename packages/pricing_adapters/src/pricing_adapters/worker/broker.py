@@ -66,7 +66,12 @@ def actor_name(kind: str) -> str:
 
 
 def declare_actors(
-    broker: Broker, kinds: list[str], run: Callable[[str], object]
+    broker: Broker,
+    kinds: list[str],
+    run: Callable[[str], object],
+    *,
+    max_retries: int = MAX_RETRIES,
+    min_backoff_ms: int = MIN_BACKOFF_MS,
 ) -> Mapping[str, dramatiq.Actor[Any, Any]]:
     """One actor per kind, so the job metrics are per kind; each takes a job id and runs it
     (RunJob: idempotent, a second delivery does nothing)."""
@@ -83,8 +88,8 @@ def declare_actors(
             broker=broker,
             actor_name=actor_name(kind),
             queue_name=QUEUE,
-            retry_when=should_retry(MAX_RETRIES),
-            min_backoff=MIN_BACKOFF_MS,
+            retry_when=should_retry(max_retries),
+            min_backoff=min_backoff_ms,
             max_backoff=MAX_BACKOFF_MS,
         )(run_job)
         for kind in kinds
