@@ -8,6 +8,7 @@ database is brought to the current schema. Each process also runs the scheduler 
 
 from __future__ import annotations
 
+import logging
 from importlib.metadata import version
 
 import dramatiq
@@ -40,6 +41,11 @@ class Scheduling(dramatiq.Middleware):
 
 def _boot() -> Broker:
     settings = Settings.from_env()
+    # Dramatiq gave the process a handler of its own: every line would show twice, once in
+    # its plain format, once in ours (JSON in production, with the job's request id).
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
     configure_logging(settings)
     init_sentry(
         settings,
