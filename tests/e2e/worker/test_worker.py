@@ -63,6 +63,14 @@ def test_a_job_started_from_the_command_line_is_run_by_the_worker_over_redis(
 def test_a_job_is_run_by_the_worker_over_rabbitmq(rabbitmq_deployment: Deployment) -> None:
     job_id = start(rabbitmq_deployment, "probe")
     assert finished(rabbitmq_deployment, job_id) is JobStatus.SUCCEEDED
+    waited = CliRunner().invoke(
+        cli,
+        ["jobs", "start", "probe", "--payload", '{"seconds": 1}', "--wait", "--json"],
+        env=rabbitmq_deployment.cli_env,
+    )
+    assert waited.exit_code == 0, waited.output
+    shown = json.loads(waited.stdout.splitlines()[-1])
+    assert (shown["status"], shown["report"]) == ("succeeded", {"seconds": 1})
 
 
 def test_a_message_delivered_twice_runs_the_job_once(redis_deployment: Deployment) -> None:
