@@ -33,6 +33,9 @@ DEAD_LETTERED = "dead_lettered"
 MAX_RETRIES = 5
 MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 5 * 60_000
+# Dramatiq interrupts an actor after 10 minutes by default: a market import or a large
+# catalogue takes longer. The heartbeat, not a time limit, tells a live job from a dead one.
+TIME_LIMIT_MS = 6 * 3600_000
 
 
 class DeadLetters(dramatiq.Middleware):
@@ -91,6 +94,7 @@ def declare_actors(
             retry_when=should_retry(max_retries),
             min_backoff=min_backoff_ms,
             max_backoff=MAX_BACKOFF_MS,
+            time_limit=TIME_LIMIT_MS,
         )(run_job)
         for kind in kinds
     }
