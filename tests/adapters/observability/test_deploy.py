@@ -62,7 +62,7 @@ def alert_rules() -> list[dict[str, Any]]:
 
 def test_the_alert_rules_pass_promtool(promtool: str) -> None:
     output = run_promtool(promtool, "check", "rules", str(ALERTS))
-    assert "SUCCESS: 8 rules found" in output
+    assert "SUCCESS: 9 rules found" in output
 
 
 def test_the_alerts_fire_when_they_should_and_only_then(promtool: str) -> None:
@@ -84,6 +84,7 @@ def test_the_issue_s_alerts_are_all_there() -> None:
         "JobPricingBackupVerificationFailed",
         "JobPricingBackupRestoreTestFailed",
         "JobPricingInvalidBackups",
+        "JobPricingDeadLetters",
     } <= names
 
 

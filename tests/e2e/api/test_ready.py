@@ -175,3 +175,23 @@ def test_ready_is_public_and_never_rate_limited(tmp_path: Path) -> None:
     assert [a.status_code for a in answers] == [200] * 5
     assert not any("x-ratelimit-limit" in a.headers for a in answers)
     assert limited[-1] == 429  # the limit is on, /ready is not under it
+
+
+@pytest.mark.parametrize(
+    "broker_url", ["redis://127.0.0.1:6379/9", "amqp://guest:guest@127.0.0.1:5672/"]
+)
+def test_a_broker_that_answers_is_ok(tmp_path: Path, broker_url: str) -> None:
+    response, _ = ready(tmp_path, PRICING_BROKER_URL=broker_url)
+    assert response.status_code == 200
+    assert states(response)["broker"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "broker_url", [f"redis://:{SECRET}@127.0.0.1:1/0", f"amqp://guest:{SECRET}@127.0.0.1:1/"]
+)
+def test_a_broker_refused_is_degraded_and_shows_no_secret(tmp_path: Path, broker_url: str) -> None:
+    response, _ = ready(tmp_path, PRICING_BROKER_URL=broker_url)
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert states(response)["broker"] == "down"
+    assert SECRET not in response.text

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from pricing_adapters.access_wiring import AccessServices, build_access
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
+from pricing_adapters.jobs_wiring import JobServices, build_jobs
 from pricing_adapters.memory import InMemoryMarketRepository
 from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.policy_memory import InMemoryPolicyStore
@@ -90,6 +91,8 @@ class Container:
     list_versions: ListVersions
     activate_version: ActivateVersion
     price_quote: PriceQuote
+    # Background jobs: start, run, read; the broker's actors or this process's job thread.
+    jobs: JobServices
     engine: Engine | None = None
     # The engine's statement timing (`pricing db stats`); None on memory://.
     query_timer: QueryTimer | None = None
@@ -204,6 +207,9 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         list_versions=ListVersions(market=market, admin=admin),
         activate_version=ActivateVersion(market=market, admin=admin, auditor=auditor, uow=uow),
         price_quote=PriceQuote(price_inputs=requests.price_inputs),
+        jobs=build_jobs(
+            settings, engine=engine, clock=clock, audit_log=access.audit_log, metrics=metrics
+        ),
         engine=engine,
         query_timer=timer,
     )

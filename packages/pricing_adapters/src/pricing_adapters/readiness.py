@@ -1,8 +1,9 @@
 """Readiness per dependency, for GET /ready (access.md, Health).
 
 PostgreSQL (or SQLite) down answers 503; Redis down answers 200 `degraded` (limits and
-caches fall back to memory, and `rate_limits` says this process counts on its own); a broker
-or an LLM key that is not configured is `not_configured`, not a failure. Each check runs in
+caches fall back to memory, and `rate_limits` says this process counts on its own), and so
+does a broker that does not answer (jobs wait, queued, until it does); a broker or an LLM
+key that is not configured is `not_configured`, not a failure. Each check runs in
 a thread of its own and is given CHECK_TIMEOUT seconds, so a blackholed dependency cannot
 hold the answer past a second; at most one check per dependency is in flight, so probes of a
 hung one do not pile threads up. Nothing secret is shown: no URL, host, user or error
@@ -27,6 +28,7 @@ from sqlalchemy import Engine, text
 
 from pricing_adapters.settings import Settings
 from pricing_adapters.sql.roles import privilege_warnings
+from pricing_adapters.worker.broker import ping_broker
 from pricing_core.ratelimit.service import RateLimiter
 
 __all__ = ["CHECK_TIMEOUT", "Readiness"]
@@ -66,6 +68,9 @@ class Readiness:
         if settings.redis_url:
             url = settings.redis_url
             pending["redis"] = self._start("redis", lambda: self._redis_ping(url))
+        if settings.broker_url:
+            broker = settings.broker_url
+            pending["broker"] = self._start("broker", lambda: ping_broker(broker, _SOCKET_TIMEOUT))
         privileges = pending.pop("privileges", None)
         for name, future in pending.items():
             checks[name] = _outcome(future, started, deadline)
@@ -75,10 +80,10 @@ class Readiness:
         if engine is not None:
             checks["database"]["backend"] = engine.dialect.name
         checks.setdefault("redis", {"state": "not_configured", "latency_ms": None})
-        # The settings name no broker and no LLM key; access.md's readiness lists both, so
-        # they answer `not_configured`.
+        # No broker: jobs run in this process. The settings name no LLM key; access.md's
+        # readiness lists it, so it answers `not_configured`.
         for name in ("broker", "llm"):
-            checks[name] = {"state": "not_configured", "latency_ms": None}
+            checks.setdefault(name, {"state": "not_configured", "latency_ms": None})
         checks["rate_limits"] = self._rate_limits()
         if checks["database"]["state"] != "ok":
             return 503, {"status": "down", "checks": checks, "warnings": list(warnings)}

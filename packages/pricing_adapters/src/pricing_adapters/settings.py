@@ -53,6 +53,20 @@ DATABASE_SCHEMES = (
     "postgresql+psycopg:",
 )
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+BROKER_SCHEMES = ("redis://", "rediss://", "amqp://", "amqps://")
+
+
+def _schedule(environ: Mapping[str, str], name: str, default: str) -> str:
+    """A cron expression (five fields, UTC); `off` (or `none`) runs the job on demand only."""
+    raw = environ.get(name)
+    value = default if raw is None or not raw.strip() else raw.strip()
+    if value.lower() in {"off", "none"}:
+        return ""
+    from croniter import croniter  # type: ignore[import-untyped]  # ships no type hints
+
+    if len(value.split()) != 5 or not croniter.is_valid(value):
+        raise SettingsError(f"{name} must be a cron expression like '0 2 * * *', got {raw!r}")
+    return value
 
 
 def _scheme(url: str, name: str, schemes: tuple[str, ...]) -> None:
@@ -227,6 +241,13 @@ class Settings:
     backup_dir: Path | None = None  # None: data_dir / "backups"
     backup_min_size_ratio: Decimal = Decimal("0.5")
     backup_max_age_hours: int = 26
+    # Background jobs: a broker for separate worker processes (None: a thread of this
+    # process runs them), their schedules (cron, UTC; "" for none) and the reconciler's delays.
+    broker_url: str | None = attrs.field(default=None, repr=False)
+    refresh_schedule: str = "0 2 * * *"
+    housekeeping_schedule: str = "30 3 * * *"
+    job_requeue_minutes: int = 5
+    job_stale_minutes: int = 10
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -244,6 +265,8 @@ class Settings:
         if migration_url:
             _scheme(migration_url, "PRICING_MIGRATION_DATABASE_URL", DATABASE_SCHEMES)
         redis_prefix = _key_prefix(environ)
+        if environ.get("PRICING_BROKER_URL"):
+            _scheme(environ["PRICING_BROKER_URL"], "PRICING_BROKER_URL", BROKER_SCHEMES)
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -299,4 +322,9 @@ class Settings:
                 str(_fraction(environ, "PRICING_BACKUP_MIN_SIZE_RATIO", 0.5))
             ),
             backup_max_age_hours=_integer(environ, "PRICING_BACKUP_MAX_AGE_HOURS", 26, 1, 8760),
+            broker_url=environ.get("PRICING_BROKER_URL") or None,
+            refresh_schedule=_schedule(environ, "PRICING_REFRESH_SCHEDULE", "0 2 * * *"),
+            housekeeping_schedule=_schedule(environ, "PRICING_HOUSEKEEPING_SCHEDULE", "30 3 * * *"),
+            job_requeue_minutes=_integer(environ, "PRICING_JOB_REQUEUE_MINUTES", 5, 1, 1440),
+            job_stale_minutes=_integer(environ, "PRICING_JOB_STALE_MINUTES", 10, 1, 1440),
         )

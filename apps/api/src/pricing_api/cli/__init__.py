@@ -6,6 +6,7 @@ import click
 
 from pricing_api.cli.backups import backups
 from pricing_api.cli.database import database
+from pricing_api.cli.jobs import jobs, worker
 from pricing_api.cli.market import market
 from pricing_api.cli.matching import match_command, occupations
 from pricing_api.cli.places import areas
@@ -31,6 +32,8 @@ cli.add_command(database)
 cli.add_command(serve)
 cli.add_command(users)
 cli.add_command(backups)
+cli.add_command(jobs)
+cli.add_command(worker)
 
 
 def main() -> None:

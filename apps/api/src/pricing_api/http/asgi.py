@@ -24,4 +24,8 @@ def build() -> Litestar:
     container = build_container(settings)
     prepare(container)
     start_api_process(container)  # before the app: Sentry hooks into its construction
+    if container.jobs.broker is None:
+        # No worker processes: this one runs the schedules and the reconciler, and its
+        # job thread runs the jobs (each API process its own; a slot still starts once).
+        container.jobs.scheduler().start()
     return create_app(container)

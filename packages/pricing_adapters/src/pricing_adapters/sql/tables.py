@@ -25,6 +25,7 @@ from pricing_adapters.sql.types import Money, UtcDateTime
 __all__ = [
     "api_keys",
     "audit_log",
+    "jobs",
     "market_areas",
     "market_cuts",
     "market_industries",
@@ -286,4 +287,33 @@ pricing_request_events = Table(
     Column("action", String(20), nullable=False),
     Column("detail", Text, nullable=False),
     Index("ix_pricing_request_events_request_id_id", "request_id", "id"),
+)
+
+# Background jobs (revision 0006). A job is changed only over the revision it was read
+# at (`revision`), so two workers never both claim it.
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("kind", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("started_by", String(ACTOR), nullable=False),
+    Column("request_id", String(TEXT), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("enqueued_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime, nullable=True),
+    Column("heartbeat_at", UtcDateTime, nullable=True),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("report", Text, nullable=True),
+    Column("error", Text, nullable=True),
+    Index("ix_jobs_created_at", "created_at"),
+    Index("ix_jobs_status_created_at", "status", "created_at"),
+    Index("ix_jobs_kind_created_at", "kind", "created_at"),
+    Index("ix_jobs_started_by_created_at", "started_by", "created_at"),
 )

@@ -1,0 +1,1 @@
+"""Background jobs: the record, its status rules, the ports and the use cases."""
