@@ -15,7 +15,7 @@ from litestar.params import Parameter, QueryParameter
 
 from pricing_api.http.documented import answer, problem_answers
 from pricing_api.http.market_actions import activate_version, versions_out
-from pricing_api.http.market_cuts import cut_json
+from pricing_api.http.market_cuts import cut_out
 from pricing_api.http.market_schema import (
     AreaPage,
     CutOut,
@@ -200,6 +200,6 @@ class MarketController(Controller):
         area: AreaText,
         industry: Industry = ALL_INDUSTRIES,
         version: Version = None,
-    ) -> dict[str, Any]:
+    ) -> CutOut:
         """`area` is a code or a name (an ambiguous name: 422 with its candidates)."""
-        return cut_json(services, source, job_code, area, industry, version)
+        return cut_out(services, source, job_code, area, industry, version)
