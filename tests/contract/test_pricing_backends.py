@@ -15,8 +15,9 @@ from pricing_adapters.bootstrap import Container
 from pricing_adapters.importers.bundled import open_bundled
 from pricing_core.errors import PricingError
 from pricing_core.market.imports import ImportOutcome
-from pricing_core.pricing.model import Match, PricingRequest
+from pricing_core.pricing.model import Match
 from pricing_core.pricing.presenting import result_as_json
+from tests.gear.requests import pricing_request
 
 OEWS = "oews-2025"
 WHEN = date(2026, 1, 1)
@@ -69,7 +70,7 @@ REQUESTS = {
 
 def outcome(container: Container, fields: dict[str, Any]) -> dict[str, Any]:
     try:
-        result = container.price_job(PricingRequest(**fields), container.policies.current())
+        result = container.price_job(pricing_request(**fields), container.policies.current())
     except PricingError as error:
         return {"error": error.as_dict()}
     return result_as_json(result)

@@ -18,7 +18,7 @@ import attrs
 import pytest
 
 from pricing_core.errors import Conflict, NotFound
-from pricing_core.pricing.model import Match
+from pricing_core.pricing.model import Match, PricingOptions
 from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.ports import PolicyStore
 from pricing_core.requests.inputs import PricingInputs
@@ -88,8 +88,7 @@ def saved(number: int = 1, **changes: Any) -> SavedRequest:
             matches=[Match(source="oews-2025", job_code="15-1252", adjustment="0.05")],
             area="0041940",
             pricing_date=date(2026, 1, 1),
-            positioning="0.025",
-            level="senior",
+            options=PricingOptions(positioning="0.025", level="senior"),
         ),
         result=RESULT,
         job_code="15-1252",

@@ -15,8 +15,9 @@ import pytest
 
 from pricing_adapters.bootstrap import Container
 from pricing_core.errors import NoMarketData
-from pricing_core.pricing.model import Match, PricingRequest, PricingResult
+from pricing_core.pricing.model import Match, PricingResult
 from pricing_core.pricing.presenting import result_as_json
+from tests.gear.requests import pricing_request
 
 EFFECTIVE = date(2025, 5, 12)  # OEWS May 2025: the 12th of the reference month
 
@@ -31,7 +32,7 @@ def aged(value: int | Decimal, pricing_date: date, gd: Decimal = Decimal(1)) -> 
 
 
 def price(container: Container, job: str, area: str, when: date, **options: Any) -> PricingResult:
-    request = PricingRequest(
+    request = pricing_request(
         matches=[Match(source="oews-2025", job_code=job)], area=area, pricing_date=when, **options
     )
     return container.price_job(request, container.policies.current())

@@ -139,7 +139,33 @@ def test_first_administrator_from_the_command_line_then_everything_over_http(
     listed = run(container, "users", "list", "--json")
     rows = json.loads(listed.stdout)
     assert [r["role"] for r in rows] == ["ADMIN", "VIEWER", "HR_ANALYST", "HR_MANAGER"]
-    assert all("password" not in key for row in rows for key in row)
+    assert all(not {"password", "password_hash"} & set(row) for row in rows)
+    assert all("$argon2" not in str(value) for row in rows for value in row.values())
+
+
+def test_users_list_json_is_the_apis_user_shape(container: Container) -> None:
+    """`pricing users list --json` prints each account exactly as GET /auth/users answers it
+    (same fields, timestamps ending `Z`): one shape, so the two cannot drift apart."""
+    made = run(container, "users", "create-admin", ADMIN_EMAIL, stdin=ADMIN_PASSWORD + "\n")
+    assert made.exit_code == 0, made.output
+    assert (
+        run(
+            container, "users", "create", "v@example.com", "--role", "VIEWER", "--generate"
+        ).exit_code
+        == 0
+    )
+    with TestClient(create_app(container)) as client:
+        login = client.post(
+            "/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        )
+        answer = client.get("/api/v1/auth/users", headers=bearer(login.json()["access_token"]))
+        assert answer.status_code == 200, answer.text
+    listed = run(container, "users", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert rows == answer.json()["items"]
+    assert len(rows) == 2
+    assert all(row["created_at"].endswith("Z") for row in rows)
 
 
 def test_create_reads_the_first_line_of_stdin_and_generate_prints_once(

@@ -58,7 +58,7 @@ def test_a_survey_loads_as_the_command_line_loads_it(fresh_api: Api, tmp_path: P
     response = api.upload(SURVEY, months_per_year="13")
     assert response.status_code == 200, response.text
     report = response.json()
-    msgspec.convert(report, ImportReportOut)
+    assert msgspec.to_builtins(msgspec.convert(report, ImportReportOut)) == report
     assert (report["source"], report["outcome"], report["rows"]) == ("mercer-2025", "loaded", 3)
     assert report["version"] == f"mercer-2025-{report['sha256'][:8]}"  # named after the file
     # The same file from the command line: the same checks, the same (unchanged) version.

@@ -7,7 +7,14 @@ from typing import Any
 import msgspec
 import pytest
 
-from pricing_api.http.market_schema import AreaPage, CutOut, MatchOut, SourcePage, VersionPage
+from pricing_api.http.market_schema import (
+    AreaPage,
+    CutOut,
+    MatchOut,
+    OccupationPage,
+    SourcePage,
+    VersionPage,
+)
 from pricing_core.access.roles import Role
 from tests.e2e.api.conftest import SURVEY, Api
 from tests.e2e.api.test_quote import fields, problem_of
@@ -68,6 +75,46 @@ def test_areas_by_name_and_code_paged(api: Api) -> None:
     assert api.get("/api/v1/market/areas", q="0600000").json()["items"][0]["name"] == "California"
 
 
+# Each read, the command that prints the same shape, and the struct the schema documents.
+SHAPES: list[tuple[str, dict[str, Any], list[str], type[Any]]] = [
+    ("/api/v1/market/sources", {}, ["market", "sources"], SourcePage),
+    (
+        "/api/v1/market/sources/oews-2025/versions",
+        {},
+        ["market", "versions", "oews-2025"],
+        VersionPage,
+    ),
+    ("/api/v1/market/areas", {"q": "san jose"}, ["areas", "search", "san jose"], AreaPage),
+    (
+        "/api/v1/market/occupations",
+        {"q": "nurse"},
+        ["occupations", "search", "nurse", "--limit", "200"],
+        OccupationPage,
+    ),
+    (
+        "/api/v1/market/match",
+        {"title": "Sr. Registered Nurse"},
+        ["match", "Sr. Registered Nurse"],
+        MatchOut,
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "query", "command", "shape"), SHAPES)
+def test_cli_and_api_print_exactly_the_documented_struct(
+    api: Api, path: str, query: dict[str, Any], command: list[str], shape: type[Any]
+) -> None:
+    """No field more or less, no other spelling (timestamps end `Z`): both the answer and
+    the command's `--json` come back unchanged through the struct the schema documents."""
+    body = api.get(path, **query).json()
+    assert msgspec.to_builtins(msgspec.convert(body, shape)) == body
+    code, printed = api.cli(*command)
+    assert code == 0
+    assert printed == (body if shape is MatchOut else body["items"])
+    stamps = [v for item in body.get("items", []) for k, v in item.items() if k.endswith("_at")]
+    assert all(s.endswith("Z") for s in stamps if s is not None)
+
+
 @pytest.mark.parametrize("params", [{"limit": 201}, {"limit": 0}, {"offset": -1}])
 def test_pages_are_bounded(api: Api, params: dict[str, Any]) -> None:
     body = problem_of(api.get("/api/v1/market/areas", **params), 400)
@@ -101,7 +148,7 @@ def test_a_cut_shows_the_stored_figures_and_their_states(api: Api) -> None:
     body = api.get(
         "/api/v1/market/cuts", source="oews-2025", job_code="291211", area="Grand Rapids"
     ).json()
-    msgspec.convert(body, CutOut)
+    assert msgspec.to_builtins(msgspec.convert(body, CutOut)) == body
     assert body["area"] == {"code": "0024340", "name": "Grand Rapids-Wyoming-Kentwood, MI"}
     assert (body["version"], body["job_code"], body["industry"]) == ("2025A01", "29-1211", "000000")
     assert body["effective_date"] == "2025-05-12"

@@ -75,7 +75,7 @@ class Probe(Controller):
     @post("/quote-body", opt=PUBLIC, status_code=200, sync_to_thread=False)
     def echo(self, data: JSONBody[QuoteBody]) -> dict[str, str]:
         quote = data.to_quote()
-        return {"adjustment": str(quote.matches[0].adjustment), "spread": str(quote.spread)}
+        return {"adjustment": str(quote.matches[0].adjustment), "spread": str(quote.options.spread)}
 
 
 def test_money_is_read_exactly_from_numbers_and_strings(api: Api) -> None:

@@ -28,9 +28,10 @@ from pricing_core.market.model import (
     Source,
     SourceKind,
 )
-from pricing_core.pricing.model import Contribution, Match, PricingRequest, PricingResult
+from pricing_core.pricing.model import Contribution, Match, PricingResult
 from pricing_core.pricing.policy import PricingPolicy, Quality
 from pricing_core.pricing.service import PriceJob
+from tests.gear.requests import pricing_request
 
 OEWS = "oews-2025"
 SURVEY = "mercer-2025"
@@ -183,7 +184,7 @@ def run_price(
     request.setdefault("pricing_date", EFFECTIVE)
     chosen = matches or (Match(source=OEWS, job_code=SWE),)
     return PriceJob(market=market)(
-        PricingRequest(matches=chosen, **request), policy or PricingPolicy()
+        pricing_request(matches=chosen, **request), policy or PricingPolicy()
     )
 
 

@@ -12,6 +12,7 @@ from pricing_core.errors import PricingError
 from pricing_core.levels import Level
 from pricing_core.pricing.model import Match, PricingRequest
 from pricing_core.pricing.policy import PricingPolicy, Quality
+from tests.gear.requests import pricing_request
 
 DAY = date(2025, 5, 12)
 
@@ -99,12 +100,12 @@ def test_match_defaults_and_conversions() -> None:
 
 def _request(**kw) -> PricingRequest:
     kw.setdefault("matches", [Match(source="oews-2025", job_code="15-1252")])
-    return PricingRequest(area="0041940", pricing_date=DAY, **kw)
+    return pricing_request(area="0041940", pricing_date=DAY, **kw)
 
 
 @pytest.mark.parametrize("percentile", [10, 37, 90])
 def test_request_percentile_10_to_90(percentile) -> None:
-    assert _request(percentile=percentile).percentile == percentile
+    assert _request(percentile=percentile).options.percentile == percentile
 
 
 @pytest.mark.parametrize(

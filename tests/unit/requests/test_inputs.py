@@ -7,17 +7,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
-from pricing_core.pricing.model import Match
+from pricing_core.pricing.model import Match, PricingRequest, PricingResult
+from pricing_core.pricing.policy import PricingPolicy
 from pricing_core.pricing.service import PriceJob
 from pricing_core.requests.inputs import PricingInputs, inputs_as_json, inputs_from_json
 from pricing_core.requests.pricer import PriceInputs
 from tests.gear.clock import FakeClock
+from tests.gear.requests import pricing_inputs
 from tests.unit.pricing.conftest import build_market, make_cut
 from tests.unit.recorded_metrics import RecordedMetrics
 from tests.unit.requests.conftest import INPUTS, STEP, T0, ListPolicyStore
@@ -47,7 +50,7 @@ MATCH = Match(source="oews-2025", job_code="151252", quality="close", adjustment
 )
 def test_bad_inputs_name_their_field(kwargs: dict[str, Any], field: str) -> None:
     with pytest.raises(InvalidRequest) as caught:
-        PricingInputs(**kwargs)
+        pricing_inputs(**kwargs)
     assert caught.value.field == field
 
 
@@ -55,7 +58,7 @@ def test_bad_inputs_name_their_field(kwargs: dict[str, Any], field: str) -> None
     "inputs",
     [
         PricingInputs(title=" Senior Software Engineer ", area="San Jose"),
-        PricingInputs(
+        pricing_inputs(
             matches=[MATCH, Match(source="mercer-2025", job_code="ENG-3")],
             area="0041940",
             industry="511200",
@@ -79,7 +82,7 @@ def test_the_json_form_reads_back_exactly(inputs: PricingInputs) -> None:
             "adjustment": "0.05",
         }
         assert shown["positioning"] == "0.0125"
-        assert inputs_from_json(shown).positioning == Decimal("0.0125")
+        assert inputs_from_json(shown).options.positioning == Decimal("0.0125")
     else:
         assert (shown["title"], shown["matches"]) == ("Senior Software Engineer", None)
 
@@ -142,3 +145,25 @@ def test_a_stored_date_outside_the_bounds_still_reads_but_does_not_price() -> No
     with pytest.raises(InvalidRequest) as refused:
         price.price(inputs)
     assert refused.value.field == "date"
+
+
+@attrs.frozen(kw_only=True)
+class RecordingJob(PriceJob):
+    priced: list[PricingRequest] = attrs.field(factory=list)
+
+    def __call__(self, request: PricingRequest, policy: PricingPolicy) -> PricingResult:
+        self.priced.append(request)
+        return super().__call__(request, policy)
+
+
+def test_the_options_asked_are_the_options_priced() -> None:
+    """Quotes and saved requests price one options value: the one the inputs carry reaches
+    the pricing request itself, not a copy rebuilt field by field (which could drop one)."""
+    job = RecordingJob(market=build_market().add(make_cut()))
+    price = PriceInputs(price_job=job, policies=ListPolicyStore(), clock=FakeClock(T0))
+    asked = pricing_inputs(
+        matches=[MATCH], area="0041940", percentile=60, positioning="0.0125", spread="0.45"
+    )
+    result, _ = price.price(asked)
+    assert job.priced[0].options is asked.options
+    assert (result.target_percentile, job.priced[0].pricing_date) == (60, T0.date())

@@ -12,6 +12,7 @@ import pytest
 from pricing_core.access.model import Outcome, Principal
 from pricing_core.access.roles import Role
 from pricing_core.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from pricing_core.pricing.model import PricingOptions
 from pricing_core.requests.model import Action, AdjustedRange, RequestQuery, RequestStatus
 from tests.unit.pricing.conftest import make_cut
 from tests.unit.requests.conftest import INFO, INPUTS, Workflow, person
@@ -54,7 +55,7 @@ def test_create_prices_now_and_saves_a_draft_with_its_facts(flow: Workflow) -> N
 
 def test_a_request_that_cannot_be_priced_saves_nothing(flow: Workflow) -> None:
     with pytest.raises(InvalidRequest):
-        flow.create(ANA, attrs.evolve(INPUTS, industry="999999"), INFO)
+        flow.create(ANA, attrs.evolve(INPUTS, options=PricingOptions(industry="999999")), INFO)
     assert flow.store.requests == {}
     assert flow.audit.events == []
 
@@ -120,7 +121,9 @@ def test_edit_reprices_with_the_policy_now_in_force(flow: Workflow) -> None:
         saved_at=flow.clock.now(),
         saved_by="ada",
     )
-    detail = flow.edit(ANA, rid, attrs.evolve(INPUTS, percentile=75), INFO)
+    detail = flow.edit(
+        ANA, rid, attrs.evolve(INPUTS, options=attrs.evolve(INPUTS.options, percentile=75)), INFO
+    )
     request = detail.request
     assert (request.revision, request.policy_version) == (2, 2)
     assert request.result["market_rate"] == 180000.0

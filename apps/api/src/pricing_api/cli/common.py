@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import click
+import msgspec
 
 from pricing_adapters.bootstrap import Container, build_container
 from pricing_adapters.jwt_keys import KeySetError
@@ -85,7 +86,8 @@ def container(ctx: click.Context, *, prepared: bool = True, started: bool = True
 
 
 def emit_json(payload: Any) -> None:
-    click.echo(json.dumps(payload, ensure_ascii=False))
+    """Print `payload` as JSON; an answer struct (the API's own) prints as the API encodes it."""
+    click.echo(json.dumps(msgspec.to_builtins(payload), ensure_ascii=False))
 
 
 def exit_code(error: PricingError) -> int:

@@ -32,7 +32,7 @@ from pricing_api.cli.common import (
 )
 from pricing_api.market_views import (
     IMPORT_REJECTED,
-    import_report_json,
+    import_report_out,
     open_survey_file,
     rejection,
 )
@@ -88,7 +88,7 @@ def report_out(report: ImportReport, as_json: bool) -> None:
     if report.outcome is ImportOutcome.REJECTED:
         _rejected_out(report, as_json)
     if as_json:
-        emit_json(import_report_json(report))
+        emit_json(import_report_out(report))
     elif report.outcome is ImportOutcome.UNCHANGED:
         click.echo(
             f"{report.source}: unchanged — this file (sha256 {report.sha256[:12]}) holds the "

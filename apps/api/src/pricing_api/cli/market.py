@@ -6,7 +6,7 @@ import click
 
 from pricing_api.cli.common import CLI_PRINCIPAL, container, emit_json, reporting_errors
 from pricing_api.cli.importing import import_areas, import_oews, import_survey
-from pricing_api.market_views import source_json, sources_json, version_json
+from pricing_api.market_views import source_out, sources_out, version_out
 from pricing_core.access.audit import RequestInfo
 
 __all__ = ["market"]
@@ -22,7 +22,7 @@ def market() -> None:
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool) -> None:
     """Every loaded source with its active version."""
-    listed = sources_json(container(ctx))
+    listed = sources_out(container(ctx))
     if as_json:
         emit_json(listed)
         return
@@ -30,8 +30,8 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         click.echo("no market data loaded")
     for s in listed:
         click.echo(
-            f"{s['source']:<16} {s['kind']:<7} active {s['active_version'] or '-':<14} "
-            f"{s['rows']:>9,} rows  imported {s['imported_at'] or '-'}  {s['title']}"
+            f"{s.source:<16} {s.kind:<7} active {s.active_version or '-':<14} "
+            f"{s.rows:>9,} rows  imported {s.imported_at or '-'}  {s.title}"
         )
 
 
@@ -45,7 +45,7 @@ def versions(ctx: click.Context, source: str, as_json: bool) -> None:
     with reporting_errors(as_json):
         found = services.list_versions(CLI_PRINCIPAL, source)
     if as_json:
-        emit_json([version_json(v, on) for v, on in found])
+        emit_json([version_out(v, on) for v, on in found])
         return
     for v, on in found:
         mark = "*" if on else " "
@@ -66,7 +66,7 @@ def activate(ctx: click.Context, source: str, version: str, as_json: bool) -> No
     with reporting_errors(as_json):
         found = services.activate_version(CLI_PRINCIPAL, source, version, RequestInfo())
     if as_json:
-        emit_json(source_json(services, found))
+        emit_json(source_out(services, found))
         return
     click.echo(f"{source}: version {version} is now active")
 

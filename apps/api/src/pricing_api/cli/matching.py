@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from pricing_api.cli.common import container, emit_json, reporting_errors
-from pricing_api.market_views import match_json, occupation_json
+from pricing_api.market_views import match_out, occupation_out
 
 __all__ = ["match_command", "occupations"]
 
@@ -48,7 +48,7 @@ def match_command(
         for title in wanted:
             found = matcher.match(title, limit=limit)
             if as_json:
-                emit_json(match_json(found))
+                emit_json(match_out(found))
                 continue
             level = f"  [level: {found.level} from {found.level_word!r}]" if found.level else ""
             click.echo(f"{title}{level}")
@@ -73,7 +73,7 @@ def occupations_search(ctx: click.Context, text: str, limit: int, as_json: bool)
     with reporting_errors(as_json):
         found = container(ctx).title_matcher().search_occupations(text, limit=limit)
     if as_json:
-        emit_json([occupation_json(o) for o in found])
+        emit_json([occupation_out(o) for o in found])
         return
     if not found:
         click.echo(f"no occupation matches {text!r}")

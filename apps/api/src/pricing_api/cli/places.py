@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pricing_api.cli.common import container, emit_json
-from pricing_api.market_views import area_json
+from pricing_api.market_views import area_out
 from pricing_core.places import search_areas
 
 __all__ = ["areas"]
@@ -25,7 +25,7 @@ def areas_search(ctx: click.Context, text: str, limit: int, as_json: bool) -> No
     """Areas whose code is TEXT or whose name contains its words."""
     found = search_areas(container(ctx).market, text, limit=limit)
     if as_json:
-        emit_json([area_json(a) for a in found])
+        emit_json([area_out(a) for a in found])
         return
     if not found:
         click.echo(f"no area matches {text!r}")

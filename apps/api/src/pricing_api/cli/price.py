@@ -13,7 +13,7 @@ from pricing_api.cli.render import render_result
 from pricing_api.quoting import Quote, price_quote
 from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES
-from pricing_core.pricing.model import Match
+from pricing_core.pricing.model import Match, PricingOptions
 
 __all__ = ["price_command"]
 
@@ -64,13 +64,15 @@ def price_command(
             title=title,
             matches=matches,
             area=area,
-            industry=industry,
             pricing_date=pricing_date,
-            percentile=percentile,
-            level=Level(level) if level else None,
-            positioning=positioning,
-            spread=spread,
-            aging_rate=aging_rate,
+            options=PricingOptions(
+                industry=industry,
+                percentile=percentile,
+                level=Level(level) if level else None,
+                positioning=positioning,
+                spread=spread,
+                aging_rate=aging_rate,
+            ),
         )
         quoted = price_quote(container(ctx), CLI_PRINCIPAL, quote)
     if as_json:

@@ -14,6 +14,7 @@ import sys
 import click
 
 from pricing_api.cli.common import container, emit_json, reporting_errors
+from pricing_api.http.schemas import user_out
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import User
 from pricing_core.access.roles import ROLE_ORDER, Role
@@ -111,19 +112,7 @@ def list_users(ctx: click.Context, as_json: bool) -> None:
     with reporting_errors(as_json):
         found = _all_users(ctx)
     if as_json:
-        emit_json(
-            [
-                {
-                    "id": u.id,
-                    "email": u.email,
-                    "name": u.name,
-                    "role": str(u.role),
-                    "active": u.active,
-                    "created_at": u.created_at.isoformat(),
-                }
-                for u in found
-            ]
-        )
+        emit_json([user_out(u) for u in found])  # the API's UserOut, field for field
         return
     if not found:
         click.echo("no accounts yet: create one with `pricing users create-admin EMAIL`")

@@ -14,8 +14,8 @@ from litestar.openapi.spec import Example
 from litestar.params import Parameter, QueryParameter
 
 from pricing_api.http.documented import answer, problem_answers
-from pricing_api.http.market_actions import activate_version, versions_json
-from pricing_api.http.market_cuts import cut_json
+from pricing_api.http.market_actions import activate_version, versions_out
+from pricing_api.http.market_cuts import cut_out
 from pricing_api.http.market_schema import (
     AreaPage,
     CutOut,
@@ -29,7 +29,7 @@ from pricing_api.http.market_schema import (
 )
 from pricing_api.http.schemas import Caller, Info, Limit, Offset, Services
 from pricing_api.http.security import needs
-from pricing_api.market_views import area_json, match_json, occupation_json, sources_json
+from pricing_api.market_views import area_out, match_out, occupation_out, sources_out
 from pricing_core.access.roles import Permission
 from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.places import search_areas
@@ -83,7 +83,7 @@ class MarketController(Controller):
         },
     )
     def sources(self, services: Services, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-        return page(sources_json(services), limit, offset)
+        return page(sources_out(services), limit, offset)
 
     @get(
         "/sources/{source:str}/versions",
@@ -103,7 +103,7 @@ class MarketController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> dict[str, Any]:
-        return page(versions_json(services, principal, source), limit, offset)
+        return page(versions_out(services, principal, source), limit, offset)
 
     @post(
         "/sources/{source:str}/versions/{version:str}/activate",
@@ -123,7 +123,7 @@ class MarketController(Controller):
         services: Services,
         principal: Caller,
         info: Info,
-    ) -> dict[str, Any]:
+    ) -> SourceOut:
         return activate_version(services, principal, source, version, info)
 
     @get(
@@ -145,7 +145,7 @@ class MarketController(Controller):
             if q is not None
             else sorted(market.areas(), key=lambda a: a.code)
         )
-        return page([area_json(a) for a in found], limit, offset)
+        return page([area_out(a) for a in found], limit, offset)
 
     @get(
         "/occupations",
@@ -166,7 +166,7 @@ class MarketController(Controller):
             if q is not None
             else sorted(matcher.occupations.values(), key=lambda o: o.code)
         )
-        listed = [occupation_json(o) for o in found]
+        listed = [occupation_out(o) for o in found]
         return page(listed, limit, offset)
 
     @get(
@@ -179,8 +179,8 @@ class MarketController(Controller):
             **problem_answers(*_READ, 422),
         },
     )
-    def match(self, services: Services, title: Title, limit: MatchLimit = 5) -> dict[str, Any]:
-        return match_json(services.title_matcher().match(title, limit=limit))
+    def match(self, services: Services, title: Title, limit: MatchLimit = 5) -> MatchOut:
+        return match_out(services.title_matcher().match(title, limit=limit))
 
     @get(
         "/cuts",
@@ -200,6 +200,6 @@ class MarketController(Controller):
         area: AreaText,
         industry: Industry = ALL_INDUSTRIES,
         version: Version = None,
-    ) -> dict[str, Any]:
+    ) -> CutOut:
         """`area` is a code or a name (an ambiguous name: 422 with its candidates)."""
-        return cut_json(services, source, job_code, area, industry, version)
+        return cut_out(services, source, job_code, area, industry, version)

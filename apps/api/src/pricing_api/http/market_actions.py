@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from litestar.exceptions import HTTPException
 
@@ -16,7 +15,13 @@ from pricing_adapters.bootstrap import Container
 from pricing_adapters.uploads import upload_folder
 from pricing_api.http.documented import MAX_UPLOAD_BYTES
 from pricing_api.http.market_schema import SurveyUpload
-from pricing_api.market_views import open_survey_file, source_json, version_json
+from pricing_api.market_views import (
+    SourceOut,
+    VersionOut,
+    open_survey_file,
+    source_out,
+    version_out,
+)
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.model import Principal
 from pricing_core.market.imports import ImportReport
@@ -26,7 +31,7 @@ __all__ = [
     "activate_version",
     "check_survey_file",
     "import_survey_upload",
-    "versions_json",
+    "versions_out",
 ]
 
 # A survey is CSV or XLSX; browsers and curl label a file by its name or not at all.
@@ -40,16 +45,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 _CHUNK = 1024 * 1024
 
 
-def versions_json(services: Container, principal: Principal, name: str) -> list[dict[str, Any]]:
+def versions_out(services: Container, principal: Principal, name: str) -> list[VersionOut]:
     """Every version of a loaded source, newest first; 404 for a source not loaded."""
-    return [version_json(v, on) for v, on in services.list_versions(principal, name)]
+    return [version_out(v, on) for v, on in services.list_versions(principal, name)]
 
 
 def activate_version(
     services: Container, principal: Principal, name: str, version: str, info: RequestInfo
-) -> dict[str, Any]:
+) -> SourceOut:
     """Make `version` the active one of `name` (roll back or forward), audited."""
-    return source_json(services, services.activate_version(principal, name, version, info))
+    return source_out(services, services.activate_version(principal, name, version, info))
 
 
 def _safe_name(filename: str) -> str:

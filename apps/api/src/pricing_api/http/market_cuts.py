@@ -1,34 +1,34 @@
-"""The raw figures behind a price: one stored cut, its percentiles with their states."""
+"""The raw figures behind a price: one stored cut, its percentiles with their states, as the
+`CutOut` that documents the answer."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pricing_adapters.bootstrap import Container
+from pricing_api.http.market_schema import CutOut, CutRefArea, PercentileOut
 from pricing_core.errors import NotFound, UnknownSource
 from pricing_core.market.model import ALL_INDUSTRIES, PERCENTILES, Cut, normalise_job_code
 from pricing_core.places import resolve_area
 
-__all__ = ["cut_json"]
+__all__ = ["cut_out"]
 
 
-def _figure(cut: Cut, p: int) -> dict[str, Any]:
+def _figure(cut: Cut, p: int) -> PercentileOut:
     value = cut.percentiles[p]
-    return {
-        "state": str(value.kind),
-        "value": float(value.value) if value.value is not None else None,
-        "reason": str(value.reason) if value.reason is not None else None,
-    }
+    return PercentileOut(
+        state=value.kind,
+        value=float(value.value) if value.value is not None else None,
+        reason=value.reason,
+    )
 
 
-def cut_json(
+def cut_out(
     services: Container,
     source: str,
     job_code: str,
     area: str,
     industry: str = ALL_INDUSTRIES,
     version: str | None = None,
-) -> dict[str, Any]:
+) -> CutOut:
     """One stored cut exactly as imported, of the active version unless `version` is given."""
     found = services.market.source(source)
     if found is None or found.active_version is None:
@@ -51,17 +51,17 @@ def cut_json(
             area=place.code,
             industry=industry,
         )
-    return {
-        "source": source,
-        "version": label,
-        "job_code": cut.job_code,
-        "area": {"code": place.code, "name": place.name},
-        "industry": cut.industry_code,
-        "currency": cut.currency,
-        "effective_date": cut.effective_date.isoformat(),
-        "percentiles": {f"p{p}": _figure(cut, p) for p in PERCENTILES},
-        "employment": cut.employment,
-        "organizations": cut.organizations,
-        "wage_rse": float(cut.wage_rse) if cut.wage_rse is not None else None,
-        "top_code": float(found.top_code) if found.top_code is not None else None,
-    }
+    return CutOut(
+        source=source,
+        version=label,
+        job_code=cut.job_code,
+        area=CutRefArea(code=place.code, name=place.name),
+        industry=cut.industry_code,
+        currency=cut.currency,
+        effective_date=cut.effective_date,
+        percentiles={f"p{p}": _figure(cut, p) for p in PERCENTILES},
+        employment=cut.employment,
+        organizations=cut.organizations,
+        wage_rse=float(cut.wage_rse) if cut.wage_rse is not None else None,
+        top_code=float(found.top_code) if found.top_code is not None else None,
+    )

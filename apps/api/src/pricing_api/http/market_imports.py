@@ -23,7 +23,7 @@ from pricing_api.http.market_schema import ImportReportOut, SurveyUpload
 from pricing_api.http.problems import problem
 from pricing_api.http.schemas import Caller, Info, Services
 from pricing_api.http.security import needs
-from pricing_api.market_views import IMPORT_REJECTED, import_report_json, rejection
+from pricing_api.market_views import IMPORT_REJECTED, import_report_out, rejection
 from pricing_core.access.roles import Permission
 from pricing_core.market.imports import ImportOutcome
 
@@ -78,9 +78,9 @@ class MarketImportsController(Controller):
         services: Services,
         principal: Caller,
         info: Info,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[Any]:
         report = import_survey_upload(services, principal, data, info)
         if report.outcome is ImportOutcome.REJECTED:
             detail, body = rejection(report)
             return problem(422, IMPORT_REJECTED, detail, **body)
-        return Response(import_report_json(report), status_code=200)
+        return Response(import_report_out(report), status_code=200)

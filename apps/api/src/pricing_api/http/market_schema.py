@@ -1,23 +1,30 @@
-"""The market data routes' answers at the edge: the structs that document them, and pages.
+"""The market data routes' pages, cuts and upload form at the edge.
 
-Handlers answer the dicts of `pricing_api.market_views` (what the command line's `--json`
-prints); these structs describe those dicts for the OpenAPI schema.
+Each item of a page is a struct of `pricing_api.market_views`, the one the command line's
+`--json` prints: handlers answer those structs, and the schema documents them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar.datastructures import UploadFile
 from litestar.params import Body, QueryParameter
 
-from pricing_api.http.quote_answer import CandidateOut
 from pricing_api.http.schemas import NO_NUL
-from pricing_core.market.model import AreaKind, MissingReason, PercentileKind, SourceKind
+from pricing_api.market_views import (
+    AreaOut,
+    ImportReportOut,
+    MatchOut,
+    OccupationOut,
+    SourceOut,
+    VersionOut,
+)
+from pricing_core.market.model import MissingReason, PercentileKind
 from pricing_core.market.rules import MAX_SOURCE_NAME
 
 __all__ = [
@@ -50,30 +57,11 @@ def page(items: Sequence[Any], limit: int, offset: int) -> dict[str, Any]:
     }
 
 
-class SourceOut(msgspec.Struct):
-    source: str
-    title: str
-    kind: SourceKind
-    active_version: str | None
-    rows: int
-    imported_at: datetime | None
-
-
 class SourcePage(msgspec.Struct):
     items: list[SourceOut]
     total: int
     limit: int
     offset: int
-
-
-class VersionOut(msgspec.Struct):
-    version: str
-    active: bool
-    rows: int
-    sha256: str
-    imported_at: datetime
-    imported_by: str
-    status: str
 
 
 class VersionPage(msgspec.Struct):
@@ -85,13 +73,6 @@ class VersionPage(msgspec.Struct):
     offset: int
 
 
-class AreaOut(msgspec.Struct):
-    code: str
-    name: str
-    kind: AreaKind
-    parent: str | None
-
-
 class AreaPage(msgspec.Struct):
     items: list[AreaOut]
     total: int
@@ -99,47 +80,11 @@ class AreaPage(msgspec.Struct):
     offset: int
 
 
-class OccupationOut(msgspec.Struct):
-    job_code: str
-    title: str
-
-
 class OccupationPage(msgspec.Struct):
     items: list[OccupationOut]
     total: int
     limit: int
     offset: int
-
-
-class MatchOut(msgspec.Struct):
-    """Candidates best first; `level` is what the title's words imply, if anything."""
-
-    title: str
-    level: str | None
-    candidates: list[CandidateOut]
-
-
-class RowProblemOut(msgspec.Struct):
-    """`line` counts from 1 with the header as line 1; 0 is the file itself."""
-
-    line: int
-    column: str
-    value: str
-    reason: str
-
-
-class ImportReportOut(msgspec.Struct):
-    """`outcome` is `loaded` (a new active version) or `unchanged` (already the active one)."""
-
-    source: str
-    version: str
-    outcome: str
-    rows: int
-    seconds: float
-    rows_per_second: int
-    sha256: str
-    problem_count: int
-    problems: list[RowProblemOut]
 
 
 class PercentileOut(msgspec.Struct):

@@ -30,7 +30,7 @@ from pricing_api.quoting import Quote, values_checked
 from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES
-from pricing_core.pricing.model import Match
+from pricing_core.pricing.model import Match, PricingOptions
 from pricing_core.pricing.policy import Quality
 from pricing_core.requests.inputs import FIRST_DATE, LAST_DATE
 
@@ -171,13 +171,15 @@ class QuoteBody(Body):
                 area=self.area,
                 title=self.title,
                 matches=matches,
-                industry=self.industry,
                 pricing_date=self.date,
-                percentile=self.percentile,
-                level=self.level,
-                positioning=_finite("positioning", self.positioning),
-                spread=_finite("spread", self.spread),
-                aging_rate=_finite("aging_rate", self.aging_rate),
+                options=PricingOptions(
+                    industry=self.industry,
+                    percentile=self.percentile,
+                    level=self.level,
+                    positioning=_finite("positioning", self.positioning),
+                    spread=_finite("spread", self.spread),
+                    aging_rate=_finite("aging_rate", self.aging_rate),
+                ),
             )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
+import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException
@@ -20,7 +21,7 @@ from pricing_api.http.documented import MAX_UPLOAD_BYTES
 from pricing_api.http.market_actions import activate_version, import_survey_upload
 from pricing_api.http.market_schema import SurveyUpload
 from pricing_api.http.schemas import Services
-from pricing_api.market_views import sources_json, version_json
+from pricing_api.market_views import sources_out, version_out
 from pricing_api.pages.forms import field_errors, read_form
 from pricing_api.pages.render import redirect, respond
 from pricing_api.pages.session import signed_in
@@ -36,10 +37,11 @@ _UPLOAD_FIELDS = {"file", "source", "pay_period", "months_per_year", "sheet", "l
 
 
 def _sources(services: Services) -> list[dict[str, Any]]:
-    sources = sources_json(services)
+    # The API's shapes, as the plain values the templates read.
+    sources: list[dict[str, Any]] = msgspec.to_builtins(sources_out(services))
     for source in sources:
         versions = services.market_admin.versions(source["source"])
-        source["versions"] = [version_json(v, on) for v, on in versions]
+        source["versions"] = msgspec.to_builtins([version_out(v, on) for v, on in versions])
     return sources
 
 

@@ -25,9 +25,10 @@ from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission
 from pricing_core.errors import InvalidRequest, PricingError
 from pricing_core.levels import Level
+from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.places import search_areas
 from pricing_core.pricing.by_title import TitlePricing, quality_for, title_match_json
-from pricing_core.pricing.model import Match
+from pricing_core.pricing.model import Match, PricingOptions
 from pricing_core.requests.inputs import PricingInputs
 
 __all__ = ["FIELDS", "PRICING_ROUTES", "inputs_of"]
@@ -72,10 +73,12 @@ def inputs_of(services: Services, values: dict[str, str]) -> PricingInputs:
             title=title,
             matches=matches,
             area=values.get("area", ""),
-            industry=values.get("industry") or "000000",
             pricing_date=_date(values.get("date")),
-            percentile=_percentile(values.get("percentile")),
-            level=values.get("level") or None,
+            options=PricingOptions(
+                industry=values.get("industry") or ALL_INDUSTRIES,
+                percentile=_percentile(values.get("percentile")),
+                level=values.get("level") or None,
+            ),
         )
 
 

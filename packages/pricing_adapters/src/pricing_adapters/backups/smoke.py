@@ -9,7 +9,7 @@ from pricing_adapters.sql.policies import SqlPolicyStore
 from pricing_adapters.sql.tables import market_cuts, market_sources, market_versions
 from pricing_core.backups.model import Check
 from pricing_core.errors import PricingError
-from pricing_core.pricing.model import Match, PricingRequest
+from pricing_core.pricing.model import Match, PricingOptions, PricingRequest
 from pricing_core.pricing.service import PriceJob
 
 __all__ = ["price_one_job"]
@@ -39,9 +39,8 @@ def price_one_job(engine: Engine) -> Check:
     request = PricingRequest(
         matches=(Match(source=source, job_code=job),),
         area=area,
-        industry=industry,
         pricing_date=effective,
-        percentile=50,
+        options=PricingOptions(industry=industry, percentile=50),
     )
     try:
         price = PriceJob(market=SqlMarketRepository(engine))

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from pricing_core.errors import InvalidRequest
-from pricing_core.levels import Level
-from pricing_core.market.model import ALL_INDUSTRIES
 from pricing_core.matching.model import Candidate, TitleMatch
 from pricing_core.matching.service import TitleMatcher
-from pricing_core.pricing.model import Match, PricingRequest, PricingResult
+from pricing_core.pricing.model import Match, PricingOptions, PricingRequest, PricingResult
 from pricing_core.pricing.policy import PricingPolicy, Quality
 from pricing_core.pricing.service import PriceJob
 
@@ -66,18 +63,13 @@ class PriceTitle:
         area: str,
         pricing_date: date,
         policy: PricingPolicy,
-        industry: str = ALL_INDUSTRIES,
-        percentile: int | None = None,
-        level: Level | None = None,
-        positioning: Decimal | None = None,
-        spread: Decimal | None = None,
-        aging_rate: Decimal | None = None,
+        options: PricingOptions,
     ) -> TitlePricing:
         found = self.matcher().match(title)
         if not found.candidates:
             raise InvalidRequest("title", "matches no occupation; try other words", title)
         chosen = found.candidates[0]
-        inferred = percentile is None and level is None and found.level is not None
+        inferred = options.percentile is None and options.level is None and found.level is not None
         request = PricingRequest(
             matches=(
                 Match(
@@ -85,13 +77,8 @@ class PriceTitle:
                 ),
             ),
             area=area,
-            industry=industry,
             pricing_date=pricing_date,
-            percentile=percentile,
-            level=found.level if inferred else level,
-            positioning=positioning,
-            spread=spread,
-            aging_rate=aging_rate,
+            options=attrs.evolve(options, level=found.level) if inferred else options,
         )
         result = self.price_job(request, policy)
         if inferred and found.level is not None:

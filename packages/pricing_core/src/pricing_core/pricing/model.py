@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import attrs
 
+from pricing_core.errors import InvalidRequest
 from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES, Area, normalise_job_code
 from pricing_core.pricing.policy import Quality
@@ -18,6 +19,7 @@ __all__ = [
     "Contribution",
     "Deduction",
     "Match",
+    "PricingOptions",
     "PricingRequest",
     "PricingResult",
     "SalaryRange",
@@ -44,19 +46,20 @@ def _matches(matches: Iterable[Match]) -> tuple[Match, ...]:
 
 
 def _level(value: Level | str | None) -> Level | None:
-    return None if value is None else Level(value)
+    if value is None or isinstance(value, Level):
+        return value
+    try:
+        return Level(value)
+    except ValueError:
+        raise InvalidRequest("level", f"must be one of {', '.join(Level)}", value) from None
 
 
 @attrs.frozen(kw_only=True)
-class PricingRequest:
-    """One job to price; unset options fall back to the policy."""
+class PricingOptions:
+    """What may be asked beside the job, the area and the date; unset ones fall back to the
+    policy. One value, shared by a quote, a saved request's inputs and the request priced."""
 
-    matches: tuple[Match, ...] = attrs.field(
-        converter=_matches, validator=attrs.validators.min_len(1)
-    )
-    area: str
     industry: str = ALL_INDUSTRIES
-    pricing_date: date
     percentile: int | None = attrs.field(default=None, validator=between(10, 90))
     level: Level | None = attrs.field(default=None, converter=_level)
     positioning: Decimal | None = attrs.field(
@@ -68,6 +71,18 @@ class PricingRequest:
     aging_rate: Decimal | None = attrs.field(
         default=None, converter=to_optional_decimal, validator=between(-MAX_SHIFT, MAX_SHIFT)
     )
+
+
+@attrs.frozen(kw_only=True)
+class PricingRequest:
+    """One job to price, as of `pricing_date`, with the options asked."""
+
+    matches: tuple[Match, ...] = attrs.field(
+        converter=_matches, validator=attrs.validators.min_len(1)
+    )
+    area: str
+    pricing_date: date
+    options: PricingOptions = PricingOptions()
 
 
 @attrs.frozen(kw_only=True)

@@ -34,8 +34,11 @@ class PriceJob:
     def __call__(self, request: PricingRequest, policy: PricingPolicy) -> PricingResult:
         area = resolve_area(self.market, request.area)
         self._check_target(request, policy)
-        if request.industry != ALL_INDUSTRIES and self.market.industry(request.industry) is None:
-            raise InvalidRequest("industry", "unknown industry code", request.industry)
+        if (
+            request.options.industry != ALL_INDUSTRIES
+            and self.market.industry(request.options.industry) is None
+        ):
+            raise InvalidRequest("industry", "unknown industry code", request.options.industry)
         sources = {m.source: self._source(m.source) for m in request.matches}
         scoped = len(request.matches) > 1
         contributions = tuple(
@@ -84,7 +87,7 @@ class PriceJob:
             source,
             match.job_code,
             area,
-            request.industry,
+            request.options.industry,
             policy,
             request.pricing_date,
         )
@@ -98,7 +101,10 @@ class PriceJob:
             notes.append("gd_unknown")
         days = (request.pricing_date - cut.effective_date).days
         af = aging_factor(
-            request.aging_rate if request.aging_rate is not None else policy.aging_rate, days
+            request.options.aging_rate
+            if request.options.aging_rate is not None
+            else policy.aging_rate,
+            days,
         )
         factor = gd * af * (Decimal(1) + match.adjustment)
         values = usable_values(cut, source.top_code)
@@ -140,9 +146,17 @@ class PriceJob:
         market, bounds = composite(included)
         target = self._target(request, policy)
         value, used = interpolate(market, target)
-        positioning = request.positioning if request.positioning is not None else policy.positioning
+        positioning = (
+            request.options.positioning
+            if request.options.positioning is not None
+            else policy.positioning
+        )
         market_rate = value * (Decimal(1) + positioning)
-        spread = request.spread if request.spread is not None else policy.spread_for(request.level)
+        spread = (
+            request.options.spread
+            if request.options.spread is not None
+            else policy.spread_for(request.options.level)
+        )
         warnings = [
             f"{c.source} {c.job_code} excluded: {c.excluded}"
             for c in contributions
@@ -155,9 +169,9 @@ class PriceJob:
             currency=currency,
             pricing_date=request.pricing_date,
             area=area,
-            industry=request.industry,
+            industry=request.options.industry,
             target_percentile=target,
-            level=request.level,
+            level=request.options.level,
             market=market,
             lower_bound=bounds,
             market_rate=market_rate,
@@ -171,20 +185,22 @@ class PriceJob:
 
     @staticmethod
     def _check_target(request: PricingRequest, policy: PricingPolicy) -> None:
-        if request.percentile is None or request.level is None:
+        asked = request.options
+        if asked.percentile is None or asked.level is None:
             return
-        implied = policy.percentile_for(request.level)
-        if implied != request.percentile:
+        implied = policy.percentile_for(asked.level)
+        if implied != asked.percentile:
             raise InvalidRequest(
                 "percentile",
-                f"contradicts level {request.level} (P{implied}); give one or make them agree",
-                request.percentile,
+                f"contradicts level {asked.level} (P{implied}); give one or make them agree",
+                asked.percentile,
             )
 
     @staticmethod
     def _target(request: PricingRequest, policy: PricingPolicy) -> int:
-        if request.percentile is not None:
-            return request.percentile
-        if request.level is not None:
-            return policy.percentile_for(request.level)
+        asked = request.options
+        if asked.percentile is not None:
+            return asked.percentile
+        if asked.level is not None:
+            return policy.percentile_for(asked.level)
         return 50

@@ -5,16 +5,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from pricing_core.errors import InvalidRequest
-from pricing_core.levels import Level
 from pricing_core.market.model import ALL_INDUSTRIES
-from pricing_core.pricing.model import MAX_SHIFT, Match
-from pricing_core.values import between, to_optional_decimal
+from pricing_core.pricing.model import Match, PricingOptions
 
 __all__ = [
     "FIRST_DATE",
@@ -54,8 +51,8 @@ def _area(value: str) -> str:
     return _text("area", value, required=True)
 
 
-def _industry(value: str) -> str:
-    return _text("industry", value, required=True)
+def _options(value: PricingOptions) -> PricingOptions:
+    return attrs.evolve(value, industry=_text("industry", value.industry, required=True))
 
 
 def _matches(values: Iterable[Match]) -> tuple[Match, ...]:
@@ -63,15 +60,6 @@ def _matches(values: Iterable[Match]) -> tuple[Match, ...]:
     if len(matches) > MAX_MATCHES:
         raise InvalidRequest("matches", f"at most {MAX_MATCHES} matches", len(matches))
     return matches
-
-
-def _level(value: Level | str | None) -> Level | None:
-    if value is None or isinstance(value, Level):
-        return value
-    try:
-        return Level(value)
-    except ValueError:
-        raise InvalidRequest("level", f"must be one of {', '.join(Level)}", value) from None
 
 
 def check_pricing_date(value: date | None) -> None:
@@ -94,19 +82,8 @@ class PricingInputs:
     title: str | None = attrs.field(default=None, converter=_title)
     matches: tuple[Match, ...] = attrs.field(default=(), converter=_matches)
     area: str = attrs.field(converter=_area)
-    industry: str = attrs.field(default=ALL_INDUSTRIES, converter=_industry)
     pricing_date: date | None = attrs.field(default=None, validator=_pricing_date)
-    percentile: int | None = attrs.field(default=None, validator=between(10, 90))
-    level: Level | None = attrs.field(default=None, converter=_level)
-    positioning: Decimal | None = attrs.field(
-        default=None, converter=to_optional_decimal, validator=between(-MAX_SHIFT, MAX_SHIFT)
-    )
-    spread: Decimal | None = attrs.field(
-        default=None, converter=to_optional_decimal, validator=between(0, 2)
-    )
-    aging_rate: Decimal | None = attrs.field(
-        default=None, converter=to_optional_decimal, validator=between(-MAX_SHIFT, MAX_SHIFT)
-    )
+    options: PricingOptions = attrs.field(factory=PricingOptions, converter=_options)
 
     def __attrs_post_init__(self) -> None:
         if (self.title is None) == (not self.matches):
@@ -124,17 +101,18 @@ def _match_json(match: Match) -> dict[str, str]:
 
 def inputs_as_json(inputs: PricingInputs) -> dict[str, Any]:
     """JSON values; decimals as strings, so that a stored request re-prices exactly."""
+    o = inputs.options
     return {
         "title": inputs.title,
         "matches": [_match_json(m) for m in inputs.matches] if inputs.matches else None,
         "area": inputs.area,
-        "industry": inputs.industry,
+        "industry": o.industry,
         "date": inputs.pricing_date.isoformat() if inputs.pricing_date else None,
-        "percentile": inputs.percentile,
-        "level": str(inputs.level) if inputs.level else None,
-        "positioning": None if inputs.positioning is None else str(inputs.positioning),
-        "spread": None if inputs.spread is None else str(inputs.spread),
-        "aging_rate": None if inputs.aging_rate is None else str(inputs.aging_rate),
+        "percentile": o.percentile,
+        "level": str(o.level) if o.level else None,
+        "positioning": None if o.positioning is None else str(o.positioning),
+        "spread": None if o.spread is None else str(o.spread),
+        "aging_rate": None if o.aging_rate is None else str(o.aging_rate),
     }
 
 
@@ -149,12 +127,14 @@ def inputs_from_json(data: Mapping[str, Any]) -> PricingInputs:
         title=data.get("title"),
         matches=[Match(**m) for m in data.get("matches") or ()],
         area=data["area"],
-        industry=data.get("industry") or ALL_INDUSTRIES,
-        percentile=data.get("percentile"),
-        level=data.get("level"),
-        positioning=data.get("positioning"),
-        spread=data.get("spread"),
-        aging_rate=data.get("aging_rate"),
+        options=PricingOptions(
+            industry=data.get("industry") or ALL_INDUSTRIES,
+            percentile=data.get("percentile"),
+            level=data.get("level"),
+            positioning=data.get("positioning"),
+            spread=data.get("spread"),
+            aging_rate=data.get("aging_rate"),
+        ),
     )
     if day:
         # attrs' documented way past a frozen class's validators: only for stored values.

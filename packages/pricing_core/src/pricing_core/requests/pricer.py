@@ -54,21 +54,20 @@ class PriceInputs:
         check_pricing_date(inputs.pricing_date)  # a request stored before the bound existed
         policy = self.policies.current()
         when = inputs.pricing_date or self.clock.today()
-        options: dict[str, Any] = {
-            "industry": inputs.industry,
-            "pricing_date": when,
-            "percentile": inputs.percentile,
-            "level": inputs.level,
-            "positioning": inputs.positioning,
-            "spread": inputs.spread,
-            "aging_rate": inputs.aging_rate,
-        }
         if inputs.title is not None:
             if self.price_title is None:
                 raise InvalidRequest("title", "title matching is not available; give matches")
-            found = self.price_title(inputs.title, area=inputs.area, policy=policy, **options)
+            found = self.price_title(
+                inputs.title,
+                area=inputs.area,
+                pricing_date=when,
+                policy=policy,
+                options=inputs.options,
+            )
             return found.result, found
-        request = PricingRequest(matches=inputs.matches, area=inputs.area, **options)
+        request = PricingRequest(
+            matches=inputs.matches, area=inputs.area, pricing_date=when, options=inputs.options
+        )
         return self.price_job(request, policy), None
 
     def __call__(self, inputs: PricingInputs) -> Priced:
