@@ -72,11 +72,12 @@ def _p95(weighted: list[tuple[float, float]]) -> float:
 class QueryStats:
     """Figures by shape, safe to share between threads."""
 
-    def __init__(self, *, max_shapes: int = MAX_SHAPES) -> None:
+    def __init__(self, *, max_shapes: int = MAX_SHAPES, rng: random.Random | None = None) -> None:
+        """`rng` draws the reservoir's samples (a seeded one gives repeatable figures)."""
         self._lock = threading.Lock()
         self._shapes: dict[str, _Shape] = {}
         self._max_shapes = max_shapes
-        self._rng = random.Random()  # noqa: S311 - sampling, not security
+        self._rng = rng or random.Random()  # noqa: S311 - sampling, not security
         self.changed = False
 
     def record(self, text: str, seconds: float, *, raw: bool = False) -> str:
