@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from pricing_adapters.backups.figures import table_figures
 from pricing_adapters.backups.manifest import Manifest, file_sha256
 from pricing_adapters.backups.pgtools import libpq_args, server_major, tool
-from pricing_core.backups.model import BackupFailed
+from pricing_core.backups.model import BackupFailed, TableFigures
 from pricing_core.backups.ports import CreatedBackup
 from pricing_core.ports import Clock
 
@@ -65,16 +65,41 @@ def _removed_on_failure(partial: Path) -> Iterator[None]:
         raise
 
 
-def _created(final: Path, manifest: Manifest) -> CreatedBackup:
+def _complete(partial: Path, final: Path) -> None:
+    """The finished file, readable by its owner alone, under its final name."""
+    partial.chmod(PRIVATE)
+    os.replace(partial, final)
+
+
+def _created(
+    final: Path,
+    clock: Clock,
+    database: str,
+    revision: str | None,
+    figures: dict[str, TableFigures],
+    started: float,
+) -> CreatedBackup:
+    """Write the manifest beside `final` and say what was made."""
+    manifest = Manifest(
+        filename=final.name,
+        created=clock.now(),
+        database=database,
+        schema_revision=revision,
+        tables=figures,
+        size=final.stat().st_size,
+        sha256=file_sha256(final),
+        seconds=time.perf_counter() - started,
+    )
+    manifest.write(final)
     return CreatedBackup(
         filename=final.name,
         path=str(final),
         size=manifest.size,
         sha256=manifest.sha256,
         seconds=manifest.seconds,
-        tables=len(manifest.tables),
-        rows=sum(t.rows for t in manifest.tables.values()),
-        schema_revision=manifest.schema_revision,
+        tables=len(figures),
+        rows=sum(t.rows for t in figures.values()),
+        schema_revision=revision,
     )
 
 
@@ -124,20 +149,8 @@ class PostgresBackupMaker:
             if dump.returncode != 0:
                 last = (errors or "").strip().splitlines()[-3:]
                 raise BackupFailed(f"pg_dump failed: {' '.join(last) or dump.returncode}")
-            partial.chmod(PRIVATE)
-            os.replace(partial, final)
-        manifest = Manifest(
-            filename=final.name,
-            created=self.clock.now(),
-            database="postgresql",
-            schema_revision=revision,
-            tables=figures,
-            size=final.stat().st_size,
-            sha256=file_sha256(final),
-            seconds=time.perf_counter() - started,
-        )
-        manifest.write(final)
-        return _created(final, manifest)
+            _complete(partial, final)
+        return _created(final, self.clock, "postgresql", revision, figures, started)
 
 
 def sqlite_path(url: str) -> Path:
@@ -187,17 +200,5 @@ class SqliteBackupMaker:
                     revision = _revision(connection, figures)
             finally:
                 reader.dispose()
-            partial.chmod(PRIVATE)
-            os.replace(partial, final)
-        manifest = Manifest(
-            filename=final.name,
-            created=self.clock.now(),
-            database="sqlite",
-            schema_revision=revision,
-            tables=figures,
-            size=final.stat().st_size,
-            sha256=file_sha256(final),
-            seconds=time.perf_counter() - started,
-        )
-        manifest.write(final)
-        return _created(final, manifest)
+            _complete(partial, final)
+        return _created(final, self.clock, "sqlite", revision, figures, started)
