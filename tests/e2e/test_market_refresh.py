@@ -220,6 +220,7 @@ def test_a_bad_source_toml_is_named_by_file_and_key_and_the_others_go_on(
     put(env, "misspelt", "m.csv", OTHER, 'curency = "SGD"\n')
     put(env, "broken", "b.csv", OTHER, "kind = survey\n")
     put(env, "good-2025", "good.csv", OTHER)
+    put(env, "sgd-only", "usd.csv", OTHER.replace("SGD", "USD"), 'currency = "SGD"\n')
 
     report = refresh(env, code=1)
 
@@ -241,6 +242,9 @@ def test_a_bad_source_toml_is_named_by_file_and_key_and_the_others_go_on(
         # Nothing was taken from a folder that could not be read as configured.
         assert not (drop(env) / source / "failed").exists()
     assert "12 to 16" in sources["mercer-2025"]["errors"][0]["reason"]
+    (other,) = sources["sgd-only"]["errors"]
+    assert (other["column"], other["value"]) == ("currency", "USD")
+    assert (drop(env) / "sgd-only" / "failed" / "usd.csv.errors.json").is_file()
     assert "survey, oews, areas" in sources["acme-2025"]["errors"][0]["reason"]
 
     only = refresh(env, "--source", "nowhere", code=1)
