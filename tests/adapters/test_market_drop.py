@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pricing_adapters.market_drop import FolderDrop, SourceConfig, read_config
-from pricing_core.market.refresh import DropConfigError, DropKind
+from pricing_core.market.drop import DropConfigError, DropKind
 
 
 def test_only_visible_top_level_files_wait_and_moved_ones_never_come_back(tmp_path: Path) -> None:

@@ -23,9 +23,9 @@ from pricing_adapters.importers.records import CutRow, ReleaseFile
 from pricing_adapters.importers.survey import open_survey
 from pricing_adapters.settings import Settings
 from pricing_core.errors import InvalidRequest, PricingError
+from pricing_core.market.drop import DropConfigError, DropFile, DropKind, DropSource
 from pricing_core.market.imports import ProblemLog
 from pricing_core.market.model import Area
-from pricing_core.market.refresh import DropConfigError, DropFile, DropKind, DropSource
 
 __all__ = [
     "CONFIG",

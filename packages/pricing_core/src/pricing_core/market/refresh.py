@@ -10,10 +10,9 @@ no file is moved (the next run tries them again).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 import attrs
 
@@ -23,8 +22,8 @@ from pricing_core.access.roles import Permission, Role
 from pricing_core.errors import InvalidRequest, PricingError
 from pricing_core.jobs.kinds import JobKind, JobResult
 from pricing_core.jobs.ports import Progress
-from pricing_core.market.imports import ImportOutcome, ProblemLog, RowProblem
-from pricing_core.market.model import Area
+from pricing_core.market.drop import DropConfigError, DropFile, DropFolder, DropKind, DropSource
+from pricing_core.market.imports import ImportOutcome, RowProblem
 from pricing_core.market.ports import MarketAdmin, MarketReader, Release
 from pricing_core.market.rules import check_source_name
 from pricing_core.market.service import ImportAreas, ImportRelease
@@ -33,11 +32,6 @@ from pricing_core.ports import Clock
 __all__ = [
     "MARKET_REFRESH",
     "REFRESH_PRINCIPAL",
-    "DropConfigError",
-    "DropFile",
-    "DropFolder",
-    "DropKind",
-    "DropSource",
     "RefreshMarket",
     "SourceStatus",
     "check_refresh",
@@ -51,13 +45,6 @@ MARKET_REFRESH = "market_refresh"
 REFRESH_PRINCIPAL = Principal(role=Role.ADMIN, user_id="system:refresh")
 
 R = TypeVar("R", bound=Release)
-R_co = TypeVar("R_co", bound=Release, covariant=True)
-
-
-class DropKind(StrEnum):
-    SURVEY = "survey"
-    OEWS = "oews"
-    AREAS = "areas"
 
 
 class SourceStatus(StrEnum):
@@ -65,64 +52,6 @@ class SourceStatus(StrEnum):
     UNCHANGED = "unchanged"  # new files, all holding the data of the active version
     NO_FILES = "no_files"  # nothing newer than the active version
     FAILED = "failed"  # a bad file or configuration: see `errors`
-
-
-class DropConfigError(PricingError):
-    """A drop folder that cannot be read as configured: names the file and the key."""
-
-    code = "drop_config"
-
-    def __init__(self, file: str, key: str, reason: str) -> None:
-        super().__init__(f"{file}: {key}: {reason}", file=file, key=key)
-        self.file, self.key, self.reason = file, key, reason
-
-
-@attrs.frozen(kw_only=True)
-class DropFile:
-    name: str
-    modified: datetime
-
-
-@attrs.frozen(kw_only=True)
-class DropSource:
-    """A source's folder as found: its kind and its files, oldest first."""
-
-    name: str
-    kind: DropKind
-    files: tuple[DropFile, ...] = ()
-
-
-class DropFolder(Protocol[R_co]):
-    """The drop folders: what is waiting, opening it, and putting it away after."""
-
-    def sources(self) -> Sequence[str]:
-        """The names of the source folders, sorted."""
-        ...
-
-    def scan(self, source: str) -> DropSource:
-        """The folder's kind (its `source.toml`) and waiting files; DropConfigError names a
-        bad setting, another PricingError an unreadable folder."""
-        ...
-
-    def open_release(
-        self, source: DropSource, file: DropFile, known_areas: Collection[str]
-    ) -> R_co:
-        """Open a survey or OEWS file as a release; PricingError when it cannot be read."""
-        ...
-
-    def open_areas(
-        self, file: DropFile, source: str, known_areas: Collection[str]
-    ) -> tuple[Sequence[Area], ProblemLog]:
-        """Read an areas file: its areas and every problem."""
-        ...
-
-    def imported(self, source: str, file: DropFile) -> None:
-        """Put an imported (or unchanged) file away in `imported/`."""
-        ...
-
-    def failed(self, source: str, file: DropFile, errors: Sequence[Mapping[str, object]]) -> None:
-        """Put a refused file away in `failed/`, with its errors beside it."""
-        ...
 
 
 def source_status(files: int, loaded: int, failed: bool) -> SourceStatus:
