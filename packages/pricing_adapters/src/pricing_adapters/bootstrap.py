@@ -13,6 +13,7 @@ from pricing_adapters.access_wiring import AccessServices, build_access
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.jobs_wiring import JobServices, build_jobs
+from pricing_adapters.market_drop import FolderDrop, drop_dir
 from pricing_adapters.memory import InMemoryMarketRepository
 from pricing_adapters.memory_uow import MemoryUnitOfWork
 from pricing_adapters.policy_memory import InMemoryPolicyStore
@@ -38,6 +39,7 @@ from pricing_adapters.title_aliases import load_aliases
 from pricing_core.access.audit import Auditor
 from pricing_core.market.ports import AreaWriter, MarketAdmin, MarketReader
 from pricing_core.market.ports import ReleaseLoader as CoreReleaseLoader
+from pricing_core.market.refresh import RefreshMarket, market_refresh_kind
 from pricing_core.market.service import ActivateVersion, ImportAreas, ImportRelease, ListVersions
 from pricing_core.matching.model import Occupation
 from pricing_core.matching.service import TitleMatcher
@@ -186,6 +188,16 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         metrics=metrics,
         ports=ports,
     )
+    import_release = ImportRelease(market=market, loader=loader, auditor=auditor)
+    import_areas = ImportAreas(areas=loader, auditor=auditor)
+    refresh = RefreshMarket(
+        drop=FolderDrop(root=drop_dir(settings)),
+        market=market,
+        admin=admin,
+        import_release=import_release,
+        import_areas=import_areas,
+        clock=clock,
+    )
     return Container(
         settings=settings,
         clock=clock,
@@ -202,13 +214,18 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         unit_of_work=uow,
         readiness=Readiness(settings, engine, rate_limiter),
         timing=timing,
-        import_release=ImportRelease(market=market, loader=loader, auditor=auditor),
-        import_areas=ImportAreas(areas=loader, auditor=auditor),
+        import_release=import_release,
+        import_areas=import_areas,
         list_versions=ListVersions(market=market, admin=admin),
         activate_version=ActivateVersion(market=market, admin=admin, auditor=auditor, uow=uow),
         price_quote=PriceQuote(price_inputs=requests.price_inputs),
         jobs=build_jobs(
-            settings, engine=engine, clock=clock, audit_log=access.audit_log, metrics=metrics
+            settings,
+            engine=engine,
+            clock=clock,
+            audit_log=access.audit_log,
+            metrics=metrics,
+            kinds=[market_refresh_kind(refresh)],
         ),
         engine=engine,
         query_timer=timer,

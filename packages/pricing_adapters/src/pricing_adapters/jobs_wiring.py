@@ -32,11 +32,12 @@ from pricing_core.jobs.probe import Probe, probe_kind
 from pricing_core.jobs.reconcile import Reconcile
 from pricing_core.jobs.running import RunJob
 from pricing_core.jobs.service import GetJob, ListJobs, StartJob
+from pricing_core.market.refresh import MARKET_REFRESH
 from pricing_core.ports import Clock, Metrics
 
 __all__ = ["REFRESH", "JobServices", "build_jobs"]
 
-REFRESH = "market.refresh"  # the kind PRICING_REFRESH_SCHEDULE starts, once it is built in
+REFRESH = MARKET_REFRESH  # the kind PRICING_REFRESH_SCHEDULE starts
 
 
 @attrs.frozen(kw_only=True)

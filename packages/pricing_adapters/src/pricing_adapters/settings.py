@@ -239,6 +239,7 @@ class Settings:
     query_stats_dir: Path | None = None  # None: data_dir / "query-stats"
     # Backups: where they are written and verified, and how strict verification is.
     backup_dir: Path | None = None  # None: data_dir / "backups"
+    market_drop_dir: Path | None = None  # None: data_dir / "market-drop"
     backup_min_size_ratio: Decimal = Decimal("0.5")
     backup_max_age_hours: int = 26
     # Background jobs: a broker for separate worker processes (None: a thread of this
@@ -317,6 +318,11 @@ class Settings:
             ),
             backup_dir=(
                 Path(environ["PRICING_BACKUP_DIR"]) if environ.get("PRICING_BACKUP_DIR") else None
+            ),
+            market_drop_dir=(
+                Path(environ["PRICING_MARKET_DROP_DIR"])
+                if environ.get("PRICING_MARKET_DROP_DIR")
+                else None
             ),
             backup_min_size_ratio=Decimal(
                 str(_fraction(environ, "PRICING_BACKUP_MIN_SIZE_RATIO", 0.5))

@@ -6,6 +6,7 @@ import click
 
 from pricing_api.cli.common import CLI_PRINCIPAL, container, emit_json, reporting_errors
 from pricing_api.cli.importing import import_areas, import_oews, import_survey
+from pricing_api.cli.refresh import refresh
 from pricing_api.market_views import source_out, sources_out, version_out
 from pricing_core.access.audit import RequestInfo
 
@@ -74,3 +75,4 @@ def activate(ctx: click.Context, source: str, version: str, as_json: bool) -> No
 market.add_command(import_oews)
 market.add_command(import_survey)
 market.add_command(import_areas)
+market.add_command(refresh)

@@ -10,6 +10,7 @@ from pricing_api.http.auth import AuthController
 from pricing_api.http.jobs import JobsController
 from pricing_api.http.market import MarketController
 from pricing_api.http.market_imports import MarketImportsController
+from pricing_api.http.market_refresh import MarketRefreshController
 from pricing_api.http.policy_settings import PricingPolicyController
 from pricing_api.http.pricing_requests import PricingRequestsController
 from pricing_api.http.quote import QuoteController
@@ -27,6 +28,7 @@ ROUTES: list[ControllerRouterHandler] = [
     QuoteController,
     MarketController,
     MarketImportsController,
+    MarketRefreshController,
     ready,
     PricingRequestsController,
     RecommendationsController,
