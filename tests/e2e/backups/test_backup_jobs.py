@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from pricing_adapters.argon2_hasher import Argon2PasswordHasher
+from pricing_adapters.bootstrap import build_container
 from pricing_adapters.worker.scheduler import Scheduler
-from pricing_core.access.roles import Role
+from pricing_core.access.roles import Permission, Role
 from pricing_core.backups.jobs import BACKUP_CREATE, RunBackupCreate, RunBackupVerify
 from pricing_core.jobs.model import JobQuery
 from tests.e2e.access.conftest import PASSWORD, Api, bearer, open_api, settings_for
@@ -186,3 +187,11 @@ def test_the_schedule_starts_the_same_use_case_with_the_restore_test(api: Api) -
     restore = job.report["restore_test"]
     assert isinstance(restore, dict)
     assert restore["ok"] is True
+
+
+def test_memory_schedules_no_backup(tmp_path: Path) -> None:
+    """memory:// keeps nothing on disk: a daily failed backup job would only be noise."""
+    settings = settings_for(tmp_path, "memory://", PRICING_BACKUP_SCHEDULE="0 1 * * *")
+    container = build_container(settings)
+    assert container.jobs.schedules[BACKUP_CREATE] == ""
+    assert container.jobs.kinds.get(BACKUP_CREATE).permission is Permission.MANAGE_BACKUPS

@@ -25,8 +25,8 @@ __all__ = ["BackupsController"]
 
 _GUARDED = (401, 403, 429, 503)
 _TEXTS = {
+    400: 'A body that is not `{"restore_test": true|false}`; `errors` names the field.',
     413: f"Body larger than {MAX_BODY_BYTES} bytes.",
-    422: "`restore_test` is not true or false; `errors` names it.",
 }
 
 
@@ -131,7 +131,7 @@ class BackupsController(Controller):
         ),
         responses={
             **answer(200, BackupListOut, "Each backup with its checks, and the verdict."),
-            **problem_entries(_TEXTS, 400, *_GUARDED),
+            **problem_entries({}, 400, *_GUARDED),
         },
     )
     def list_backups(self, services: Services, principal: Caller) -> dict[str, Any]:
@@ -146,7 +146,7 @@ class BackupsController(Controller):
         summary="Back up the database, then verify the backups (a background job)",
         responses={
             **answer(202, StartedOut, "The `backup_create` job, queued."),
-            **problem_entries(_TEXTS, 400, 413, 422, *_GUARDED),
+            **problem_entries(_TEXTS, 400, 413, *_GUARDED),
         },
     )
     def create_backup(
@@ -170,7 +170,7 @@ class BackupsController(Controller):
         summary="Verify every backup, with a restore test if asked (a background job)",
         responses={
             **answer(202, StartedOut, "The `backup_verify` job, queued."),
-            **problem_entries(_TEXTS, 400, 413, 422, *_GUARDED),
+            **problem_entries(_TEXTS, 400, 413, *_GUARDED),
         },
     )
     def verify_backups(
