@@ -16,6 +16,7 @@ def test_the_defaults_run_jobs_in_process_with_the_documented_schedules() -> Non
     assert found.broker_url is None
     assert found.refresh_schedule == "0 2 * * *"
     assert found.housekeeping_schedule == "30 3 * * *"
+    assert found.backup_schedule == "0 1 * * *"
     assert (found.job_requeue_minutes, found.job_stale_minutes) == (5, 10)
 
 
@@ -47,3 +48,13 @@ def test_the_reconciler_delays_are_whole_minutes_in_range() -> None:
     assert settings(PRICING_JOB_STALE_MINUTES="30").job_stale_minutes == 30
     with pytest.raises(SettingsError, match="PRICING_JOB_REQUEUE_MINUTES"):
         settings(PRICING_JOB_REQUEUE_MINUTES="0")
+
+
+def test_a_bad_backup_schedule_is_one_line_naming_its_setting() -> None:
+    with pytest.raises(SettingsError) as raised:
+        settings(PRICING_BACKUP_SCHEDULE="every night")
+    message = str(raised.value)
+    assert "PRICING_BACKUP_SCHEDULE" in message
+    assert "\n" not in message
+    assert settings(PRICING_BACKUP_SCHEDULE="off").backup_schedule == ""
+    assert settings(PRICING_BACKUP_SCHEDULE="15 4 * * 0").backup_schedule == "15 4 * * 0"

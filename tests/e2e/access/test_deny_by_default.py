@@ -37,6 +37,9 @@ EXPECTED: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/auth/api-keys"): Permission.MANAGE_API_KEYS,
     ("DELETE", "/api/v1/auth/api-keys/{key_id:str}"): Permission.MANAGE_API_KEYS,
     ("GET", "/api/v1/audit-logs"): Permission.VIEW_SYSTEM_LOGS,
+    ("GET", "/api/v1/backups"): Permission.MANAGE_BACKUPS,
+    ("POST", "/api/v1/backups"): Permission.MANAGE_BACKUPS,
+    ("POST", "/api/v1/backups/verify"): Permission.MANAGE_BACKUPS,
 }
 
 
@@ -112,7 +115,7 @@ def operations(api: Api) -> dict[tuple[str, str], dict[str, Any]]:
     return {
         (method.upper(), path): op
         for path, ops in schema["paths"].items()
-        if path.startswith(("/api/v1/auth", "/api/v1/audit-logs"))
+        if path.startswith(("/api/v1/auth", "/api/v1/audit-logs", "/api/v1/backups"))
         for method, op in ops.items()
     }
 

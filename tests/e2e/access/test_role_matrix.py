@@ -1,6 +1,6 @@
-"""Checklist 18: every role against every route of api.md's Authentication section, from
-access.md's role table: success only with the permission, 403 and an `authz_fail` row
-without it."""
+"""Checklist 18: every role against every route of api.md's Authentication section and the
+backup routes (ADMIN alone), from access.md's role table: success only with the permission,
+403 and an `authz_fail` row without it."""
 
 from __future__ import annotations
 
@@ -46,6 +46,9 @@ ROUTES: list[tuple[str, str, Permission | None, int, Any, Any]] = [
     ),
     ("DELETE", "/api/v1/auth/api-keys/{}", P.MANAGE_API_KEYS, 200, None, _key),
     ("GET", "/api/v1/audit-logs", P.VIEW_SYSTEM_LOGS, 200, None, None),
+    ("GET", "/api/v1/backups", P.MANAGE_BACKUPS, 200, None, None),
+    ("POST", "/api/v1/backups", P.MANAGE_BACKUPS, 202, {"restore_test": False}, None),
+    ("POST", "/api/v1/backups/verify", P.MANAGE_BACKUPS, 202, {"restore_test": False}, None),
     ("POST", "/api/v1/auth/logout", None, 204, None, None),
     ("GET", "/api/v1/auth/me", None, 200, None, None),
     ("PUT", "/api/v1/auth/me", None, 200, {"name": "Renamed"}, None),
@@ -103,7 +106,7 @@ def test_role_against_route(shared: Api, role: Role, route: tuple[Any, ...]) -> 
 def test_api_keys_get_their_roles_permissions(shared: Api, role: Role) -> None:
     key, raw = shared.container.access.create_api_key(SYSTEM, f"svc {role}", role, RequestInfo())
     reads = [(p, ok, need) for m, p, need, ok, _, t in ROUTES if m == "GET" and need and not t]
-    assert len(reads) == 3
+    assert len(reads) == 4
     for path, success, permission in reads:
         response = shared.client.get(path, headers={"X-API-Key": raw})
         expected = success if permission in ROLE_PERMISSIONS[role] else 403

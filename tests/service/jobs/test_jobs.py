@@ -97,6 +97,18 @@ def test_a_partial_result_is_recorded_as_partial(jobs: Jobs) -> None:
     assert ended.report == {"failed": ["b"]}
 
 
+def test_a_failed_result_fails_the_job_and_keeps_its_report(jobs: Jobs) -> None:
+    jobs.calls.behaviour = lambda payload, progress: JobResult(
+        report={"backups_invalid": 1}, failed="the newest backup is not valid"
+    )
+    job = jobs.start(ANALYST, "work", {}, INFO)
+    ended = jobs.run(job.id)
+    assert ended is not None
+    assert ended.status is JobStatus.FAILED
+    assert ended.report == {"backups_invalid": 1}
+    assert ended.error == "the newest backup is not valid"
+
+
 def _fails_with(error: BaseException):
     def behaviour(payload: Mapping[str, object], progress: Progress) -> JobResult:
         raise error

@@ -10,6 +10,7 @@ import attrs
 from sqlalchemy import Engine
 
 from pricing_adapters.access_wiring import AccessServices, build_access
+from pricing_adapters.backups.wiring import backup_job_kinds, build_backups, list_backups
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.jobs_wiring import JobServices, build_jobs
@@ -37,6 +38,7 @@ from pricing_adapters.sql.unit_of_work import SqlUnitOfWork
 from pricing_adapters.timing import Timing
 from pricing_adapters.title_aliases import load_aliases
 from pricing_core.access.audit import Auditor
+from pricing_core.backups.jobs import ListBackups
 from pricing_core.market.ports import AreaWriter, MarketAdmin, MarketReader
 from pricing_core.market.ports import ReleaseLoader as CoreReleaseLoader
 from pricing_core.market.refresh import RefreshMarket, market_refresh_kind
@@ -95,6 +97,7 @@ class Container:
     price_quote: PriceQuote
     # Background jobs: start, run, read; the broker's actors or this process's job thread.
     jobs: JobServices
+    list_backups: ListBackups
     engine: Engine | None = None
     # The engine's statement timing (`pricing db stats`); None on memory://.
     query_timer: QueryTimer | None = None
@@ -198,6 +201,15 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         import_areas=import_areas,
         clock=clock,
     )
+    backups = build_backups(settings, engine, clock=clock, metrics=metrics, auditor=auditor)
+    jobs = build_jobs(
+        settings,
+        engine=engine,
+        clock=clock,
+        audit_log=access.audit_log,
+        metrics=metrics,
+        kinds=[market_refresh_kind(refresh), *backup_job_kinds(backups)],
+    )
     return Container(
         settings=settings,
         clock=clock,
@@ -219,14 +231,8 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         list_versions=ListVersions(market=market, admin=admin),
         activate_version=ActivateVersion(market=market, admin=admin, auditor=auditor, uow=uow),
         price_quote=PriceQuote(price_inputs=requests.price_inputs),
-        jobs=build_jobs(
-            settings,
-            engine=engine,
-            clock=clock,
-            audit_log=access.audit_log,
-            metrics=metrics,
-            kinds=[market_refresh_kind(refresh)],
-        ),
+        jobs=jobs,
+        list_backups=list_backups(jobs.store),
         engine=engine,
         query_timer=timer,
     )

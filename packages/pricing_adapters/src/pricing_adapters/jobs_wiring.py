@@ -25,6 +25,7 @@ from pricing_adapters.worker.scheduler import Scheduler
 from pricing_adapters.worker.transient import is_transient
 from pricing_core.access.audit import Auditor
 from pricing_core.access.ports import AuditLog
+from pricing_core.backups.jobs import BACKUP_CREATE
 from pricing_core.jobs.housekeeping import HOUSEKEEPING, Housekeep, Sweep, housekeeping_kind
 from pricing_core.jobs.kinds import JobKind, JobKinds
 from pricing_core.jobs.ports import JobStore, TaskQueue
@@ -139,6 +140,8 @@ def build_jobs(
         schedules={
             REFRESH: settings.refresh_schedule,
             HOUSEKEEPING: settings.housekeeping_schedule,
+            # Creates, then verifies with a restore test; memory:// keeps nothing to back up.
+            BACKUP_CREATE: settings.backup_schedule if engine is not None else "",
         },
         clock=clock,
         broker=broker,

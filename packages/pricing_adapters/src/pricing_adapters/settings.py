@@ -247,6 +247,7 @@ class Settings:
     broker_url: str | None = attrs.field(default=None, repr=False)
     refresh_schedule: str = "0 2 * * *"
     housekeeping_schedule: str = "30 3 * * *"
+    backup_schedule: str = "0 1 * * *"
     job_requeue_minutes: int = 5
     job_stale_minutes: int = 10
 
@@ -331,6 +332,7 @@ class Settings:
             broker_url=environ.get("PRICING_BROKER_URL") or None,
             refresh_schedule=_schedule(environ, "PRICING_REFRESH_SCHEDULE", "0 2 * * *"),
             housekeeping_schedule=_schedule(environ, "PRICING_HOUSEKEEPING_SCHEDULE", "30 3 * * *"),
+            backup_schedule=_schedule(environ, "PRICING_BACKUP_SCHEDULE", "0 1 * * *"),
             job_requeue_minutes=_integer(environ, "PRICING_JOB_REQUEUE_MINUTES", 5, 1, 1440),
             job_stale_minutes=_integer(environ, "PRICING_JOB_STALE_MINUTES", 10, 1, 1440),
         )

@@ -11,14 +11,18 @@ from sqlalchemy import Engine
 from pricing_adapters.backups.create import PostgresBackupMaker, SqliteBackupMaker, sqlite_path
 from pricing_adapters.backups.restore import PostgresRestorer, SqliteRestorer
 from pricing_adapters.backups.shelf import DirectoryShelf
+from pricing_adapters.backups.views import created_json, report_json
 from pricing_adapters.settings import Settings
 from pricing_core.access.audit import Auditor
+from pricing_core.backups.jobs import ListBackups, RunBackupCreate, RunBackupVerify, backup_kinds
 from pricing_core.backups.model import BackupFacts, BackupFailed, BackupPolicy, RestoreResult
 from pricing_core.backups.ports import BackupMaker, CreatedBackup, Restorer
 from pricing_core.backups.service import CreateBackup, VerifyBackups
+from pricing_core.jobs.kinds import JobKind
+from pricing_core.jobs.ports import JobStore
 from pricing_core.ports import Clock, Metrics
 
-__all__ = ["BackupServices", "backup_dir", "build_backups"]
+__all__ = ["BackupServices", "backup_dir", "backup_job_kinds", "build_backups", "list_backups"]
 
 
 def backup_dir(settings: Settings) -> Path:
@@ -79,3 +83,20 @@ def build_backups(
         ),
         directory=directory,
     )
+
+
+def backup_job_kinds(services: BackupServices) -> list[JobKind]:
+    """`backup_create` and `backup_verify`, reporting as `pricing backups verify --json`."""
+    return backup_kinds(
+        RunBackupCreate(
+            create=services.create,
+            verify=services.verify,
+            render=report_json,
+            render_created=created_json,
+        ),
+        RunBackupVerify(verify=services.verify, render=report_json),
+    )
+
+
+def list_backups(jobs: JobStore) -> ListBackups:
+    return ListBackups(jobs=jobs)

@@ -23,10 +23,15 @@ class JobLost(PricingError):
 
 @attrs.frozen(kw_only=True)
 class JobResult:
-    """What a kind's run answers: its JSON report, and whether some of its items failed."""
+    """What a kind's run answers: its JSON report, and whether some of its items failed.
+
+    `failed`: why the run failed though it has a report worth keeping (a verification that
+    proves nothing); the job ends failed with that error and the report.
+    """
 
     report: Mapping[str, object] = attrs.field(factory=dict)
     partial: bool = False
+    failed: str | None = None
 
 
 def no_payload(payload: Payload) -> Payload:

@@ -84,6 +84,10 @@ class RunJob:
             return None
         except BaseException as error:
             return self._failed(reporter.job, error)
+        if result.failed is not None:
+            return self._end(
+                reporter.job, JobStatus.FAILED, report=dict(result.report), error=result.failed
+            )
         status = JobStatus.PARTIAL if result.partial else JobStatus.SUCCEEDED
         return self._end(reporter.job, status, report=dict(result.report))
 
