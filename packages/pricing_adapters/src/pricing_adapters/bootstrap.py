@@ -10,6 +10,7 @@ import attrs
 from sqlalchemy import Engine
 
 from pricing_adapters.access_wiring import AccessServices, build_access
+from pricing_adapters.batch_wiring import batch_kind
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.jobs_wiring import JobServices, build_jobs
@@ -186,6 +187,7 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         metrics=metrics,
         ports=ports,
     )
+    price_quote = PriceQuote(price_inputs=requests.price_inputs)
     return Container(
         settings=settings,
         clock=clock,
@@ -206,9 +208,14 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         import_areas=ImportAreas(areas=loader, auditor=auditor),
         list_versions=ListVersions(market=market, admin=admin),
         activate_version=ActivateVersion(market=market, admin=admin, auditor=auditor, uow=uow),
-        price_quote=PriceQuote(price_inputs=requests.price_inputs),
+        price_quote=price_quote,
         jobs=build_jobs(
-            settings, engine=engine, clock=clock, audit_log=access.audit_log, metrics=metrics
+            settings,
+            engine=engine,
+            clock=clock,
+            audit_log=access.audit_log,
+            metrics=metrics,
+            kinds=[batch_kind(settings.data_dir, price_quote, clock)],
         ),
         engine=engine,
         query_timer=timer,
