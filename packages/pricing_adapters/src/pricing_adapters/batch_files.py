@@ -230,7 +230,11 @@ class BatchFolders:
         partial = {f: folder / f".result.{f}.part" for f in FORMATS}
         write_table(partial, columns, rows)
         for fmt, path in partial.items():
-            os.replace(path, self.result(batch, fmt))
+            os.replace(path, folder / f"result.{fmt}")
 
     def result(self, batch: str, fmt: str) -> Path:
-        return self.folder(batch) / f"result.{fmt}"
+        """The stored result in format `fmt`; NotFound when it is not there (any more)."""
+        path = self.folder(batch) / f"result.{fmt}"
+        if fmt not in FORMATS or not path.is_file():
+            raise NotFound(f"batch {batch} has no {fmt} result", batch=batch)
+        return path

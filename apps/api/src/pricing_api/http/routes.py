@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from pricing_api.http.api_keys import ApiKeysController
 from pricing_api.http.audit_logs import AuditLogsController
 from pricing_api.http.auth import AuthController
+from pricing_api.http.batches import BatchesController
 from pricing_api.http.jobs import JobsController
 from pricing_api.http.market import MarketController
 from pricing_api.http.market_imports import MarketImportsController
@@ -32,4 +33,5 @@ ROUTES: list[ControllerRouterHandler] = [
     RecommendationsController,
     PricingPolicyController,
     JobsController,
+    BatchesController,
 ]

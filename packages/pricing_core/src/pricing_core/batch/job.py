@@ -12,12 +12,18 @@ import attrs
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission, Role
 from pricing_core.batch.rows import BatchSummary, Cell, PriceBatch, output_columns
-from pricing_core.errors import InvalidRequest
+from pricing_core.errors import Conflict, InvalidRequest, NotFound
 from pricing_core.jobs.kinds import JobKind, JobResult
+from pricing_core.jobs.model import JobStatus
 from pricing_core.jobs.ports import Progress
+from pricing_core.jobs.service import GetJob
 from pricing_core.ports import Clock
 
-__all__ = ["BATCH_ID", "PRICE_BATCH", "BatchFiles", "BatchTable", "RunBatch", "price_batch_kind"]
+__all__ = [
+    "BATCH_ID",
+    "PRICE_BATCH",
+    "BatchFiles",
+    "BatchResult", "BatchTable", "RunBatch", "price_batch_kind"]
 
 PRICE_BATCH = "price_batch"
 BATCH_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -97,3 +103,26 @@ def price_batch_kind(run: RunBatch) -> JobKind:
         check=check_payload,
         description="Price every row of an uploaded CSV or XLSX file of jobs.",
     )
+
+
+@attrs.frozen(kw_only=True)
+class BatchResult:
+    """The batch id whose result job `job_id` produced, for its starter or a holder of
+    VIEW_SYSTEM_LOGS: Conflict while the job is queued or running; NotFound for anyone else,
+    another kind of job, or a batch job that failed (it has no result)."""
+
+    get_job: GetJob
+
+    def __call__(self, principal: Principal, job_id: str) -> str:
+        job = self.get_job(principal, job_id)
+        if job.kind != PRICE_BATCH:
+            raise NotFound(f"no batch job {job_id!r}", job_id=job_id)
+        if not job.finished:
+            raise Conflict(
+                f"job {job_id} is {job.status}: its result is not ready yet",
+                job_id=job_id,
+                status=str(job.status),
+            )
+        if job.status is JobStatus.FAILED:
+            raise NotFound(f"job {job_id} failed: it has no result", job_id=job_id)
+        return str(job.payload["batch"])
