@@ -256,4 +256,4 @@ def test_the_result_of_a_queued_batch_is_a_conflict(api: Api) -> None:
     assert api.container.jobs.store.add(job)
     answer = api.get("/api/v1/pricing/batches/queued-batch/result", Role.VIEWER)
     assert answer.status_code == 409
-    assert answer.json()["status"] == "queued"
+    assert answer.json()["job_status"] == "queued"

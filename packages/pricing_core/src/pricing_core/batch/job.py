@@ -121,7 +121,7 @@ class BatchResult:
             raise Conflict(
                 f"job {job_id} is {job.status}: its result is not ready yet",
                 job_id=job_id,
-                status=str(job.status),
+                job_status=str(job.status),
             )
         if job.status is JobStatus.FAILED:
             raise NotFound(f"job {job_id} failed: it has no result", job_id=job_id)
