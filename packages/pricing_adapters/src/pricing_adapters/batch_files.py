@@ -15,7 +15,7 @@ import secrets
 import shutil
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -53,7 +53,7 @@ _XLSX_ERRORS = (
 )
 
 
-def _csv_lines(path: Path) -> Iterator[list[str]]:
+def _csv_lines(path: Path) -> Generator[list[str], None, None]:
     try:
         with open_text(path, None) as text:
             yield from csv.reader(text)
@@ -63,7 +63,7 @@ def _csv_lines(path: Path) -> Iterator[list[str]]:
         raise InvalidRequest("file", f"is not valid CSV ({error})") from None
 
 
-def _xlsx_lines(path: Path) -> Iterator[list[str]]:
+def _xlsx_lines(path: Path) -> Generator[list[str], None, None]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except _XLSX_ERRORS as error:
@@ -81,7 +81,7 @@ def _xlsx_lines(path: Path) -> Iterator[list[str]]:
         book.close()
 
 
-def _lines(path: Path) -> Iterator[list[str]]:
+def _lines(path: Path) -> Generator[list[str], None, None]:
     if path.suffix.lower() in XLSX_SUFFIXES:
         return _xlsx_lines(path)
     return _csv_lines(path)

@@ -35,8 +35,13 @@ _PROGRESS_EVERY = 100  # rows between two progress writes
 class BatchTable(Protocol):
     """An uploaded table: its header, how many rows follow, and the rows (read on demand)."""
 
-    header: Sequence[str]
-    total: int
+    @property
+    def header(self) -> Sequence[str]: ...
+
+    @property
+    def total(self) -> int:
+        """How many rows follow the header, blank ones not counted."""
+        ...
 
     def rows(self) -> AbstractContextManager[Iterable[Sequence[str]]]: ...
 

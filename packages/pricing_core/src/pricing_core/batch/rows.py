@@ -85,6 +85,8 @@ def parse_match(spec: str) -> Match:
             quality=quality,
             adjustment=adjustment,
         )
+    except InvalidRequest as error:
+        raise InvalidRequest("match", f"{error.field} {error.problem}", spec) from error
     except ValueError as error:
         raise InvalidRequest("match", str(error), spec) from error
 
