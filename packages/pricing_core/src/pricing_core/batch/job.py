@@ -23,7 +23,11 @@ __all__ = [
     "BATCH_ID",
     "PRICE_BATCH",
     "BatchFiles",
-    "BatchResult", "BatchTable", "RunBatch", "price_batch_kind"]
+    "BatchResult",
+    "BatchTable",
+    "RunBatch",
+    "price_batch_kind",
+]
 
 PRICE_BATCH = "price_batch"
 BATCH_ID = re.compile(r"^[0-9a-f]{32}$")
