@@ -18,7 +18,7 @@ from pricing_core.batch.rows import (
     output_columns,
     row_inputs,
 )
-from pricing_core.errors import InvalidRequest
+from pricing_core.errors import InvalidRequest, ServiceUnavailable
 from pricing_core.pricing.service import PriceJob
 from pricing_core.requests.pricer import PriceInputs
 from pricing_core.requests.quote import PriceQuote
@@ -129,3 +129,31 @@ def test_a_header_without_its_columns_is_refused_as_the_file(header: list[str]) 
     with pytest.raises(InvalidRequest) as raised:
         output_columns(header)
     assert raised.value.field == "file"
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ({"match": f"{OEWS}:{SWE}", "area": "Nowhere Land"}, "area"),
+        ({"match": f"nosuch:{SWE}", "area": "0041940"}, "match"),
+    ],
+)
+def test_a_row_that_cannot_be_priced_names_the_column_at_fault(
+    batch: PriceBatch, row: dict[str, str], column: str
+) -> None:
+    header = list(row)
+    priced = list(batch(VIEWER, header, [list(row.values())], BatchSummary()))
+    error = dict(zip(output_columns(header), priced[0], strict=True))["error"]
+    assert str(error).startswith(f"{column}: ")
+
+
+class _Down:
+    def __call__(self, principal: Principal, inputs: object) -> None:
+        raise ServiceUnavailable("database did not answer")
+
+
+def test_a_store_that_does_not_answer_stops_the_batch_instead_of_failing_every_row() -> None:
+    down = PriceBatch(price_quote=_Down())  # type: ignore[arg-type]  # a quote whose store is down
+    rows = down(VIEWER, ["match", "area"], [[f"{OEWS}:{SWE}", "0041940"]], BatchSummary())
+    with pytest.raises(ServiceUnavailable):
+        list(rows)

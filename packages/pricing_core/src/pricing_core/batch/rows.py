@@ -16,7 +16,14 @@ import attrs
 from pricing_core.access.audit import require
 from pricing_core.access.model import Principal
 from pricing_core.access.roles import Permission
-from pricing_core.errors import InvalidRequest, PricingError
+from pricing_core.errors import (
+    AccessError,
+    InvalidRequest,
+    PercentileUnavailable,
+    PricingError,
+    ServiceUnavailable,
+    UnknownArea,
+)
 from pricing_core.market.model import ALL_INDUSTRIES, PERCENTILES
 from pricing_core.pricing.model import Match
 from pricing_core.pricing.policy import Quality
@@ -183,6 +190,19 @@ def _priced(inputs: PricingInputs, quoted: Quoted) -> dict[str, Cell]:
     return cells
 
 
+def _row_error(error: PricingError, row: Mapping[str, str]) -> str:
+    """`column: problem`: the column is named by the error, or by what kind of error it is."""
+    if isinstance(error, InvalidRequest):
+        return error.message
+    if isinstance(error, UnknownArea):
+        column = "area"
+    elif isinstance(error, PercentileUnavailable):
+        column = "percentile"
+    else:  # an unknown source, no market data, currencies that do not mix: the job asked
+        column = "title" if (row.get("title") or "").strip() else "match"
+    return f"{column}: {error.message}"
+
+
 def _header(header: Sequence[str]) -> list[str]:
     names = [name.strip().lower() for name in header]
     seen: set[str] = set()
@@ -266,5 +286,7 @@ class PriceBatch:
         try:
             inputs = row_inputs(row)
             return _priced(inputs, self.price_quote(principal, inputs))
+        except (ServiceUnavailable, AccessError):
+            raise  # not the row's fault: the batch stops (a job is retried or failed)
         except PricingError as error:
-            return {**dict.fromkeys(RESULT_COLUMNS, ""), "error": error.message}
+            return {**dict.fromkeys(RESULT_COLUMNS, ""), "error": _row_error(error, row)}
