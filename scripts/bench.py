@@ -84,6 +84,7 @@ def price_latency(samples: int = 3000) -> dict[str, float]:
 
 
 def main() -> int:
+    import bench_batch
     import bench_http
     import bench_import
     import bench_matching
@@ -98,6 +99,7 @@ def main() -> int:
     imports = bench_import.run()
     http = bench_http.run()
     storm = bench_storm.run()
+    batch = bench_batch.run()
     lines = [
         "# Benchmarks",
         "",
@@ -152,6 +154,7 @@ def main() -> int:
     lines += ["", "Targets: the whole file in < 30 s on PostgreSQL; ≥ 0.7 × the plain load.", ""]
     lines += bench_http.table(http)
     lines += bench_storm.table(storm)
+    lines += bench_batch.table(batch)
     out = ROOT / "docs/benchmarks.md"
     out.write_text("\n".join(lines))
     print(out.read_text())

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from pricing_adapters.access_wiring import AccessServices, build_access
 from pricing_adapters.backups.wiring import backup_job_kinds, build_backups, list_backups
+from pricing_adapters.batch_wiring import batch_kind
 from pricing_adapters.clock import SystemClock
 from pricing_adapters.importers.records import ReleaseFile
 from pricing_adapters.jobs_wiring import JobServices, build_jobs
@@ -201,6 +202,7 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         import_areas=import_areas,
         clock=clock,
     )
+    price_quote = PriceQuote(price_inputs=requests.price_inputs)
     backups = build_backups(settings, engine, clock=clock, metrics=metrics, auditor=auditor)
     jobs = build_jobs(
         settings,
@@ -208,7 +210,11 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         clock=clock,
         audit_log=access.audit_log,
         metrics=metrics,
-        kinds=[market_refresh_kind(refresh), *backup_job_kinds(backups)],
+        kinds=[
+            market_refresh_kind(refresh),
+            *backup_job_kinds(backups),
+            batch_kind(settings.data_dir, price_quote, clock),
+        ],
     )
     return Container(
         settings=settings,
@@ -230,7 +236,7 @@ def build_container(settings: Settings, *, ports: Ports | None = None) -> Contai
         import_areas=import_areas,
         list_versions=ListVersions(market=market, admin=admin),
         activate_version=ActivateVersion(market=market, admin=admin, auditor=auditor, uow=uow),
-        price_quote=PriceQuote(price_inputs=requests.price_inputs),
+        price_quote=price_quote,
         jobs=jobs,
         list_backups=list_backups(jobs.store),
         engine=engine,

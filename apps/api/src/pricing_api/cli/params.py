@@ -7,8 +7,9 @@ from decimal import Decimal, InvalidOperation
 
 import click
 
+from pricing_core.batch.rows import parse_match
+from pricing_core.errors import InvalidRequest
 from pricing_core.pricing.model import Match
-from pricing_core.pricing.policy import Quality
 
 __all__ = ["DATE", "DECIMAL", "MATCH"]
 
@@ -54,19 +55,10 @@ class MatchType(click.ParamType[Match]):
     ) -> Match:
         if isinstance(value, Match):
             return value
-        parts = str(value).split(":")
-        if not 2 <= len(parts) <= 4 or not all(parts[:2]):
-            self.fail(f"{value!r} is not SOURCE:JOB_CODE[:QUALITY[:ADJUSTMENT]]", param, ctx)
-        quality = parts[2] if len(parts) > 2 and parts[2] else "exact"
-        if quality not in {q.value for q in Quality}:
-            self.fail(
-                f"quality {quality!r} in {value!r} is not exact, close or partial", param, ctx
-            )
-        adjustment = DECIMAL.convert(parts[3], param, ctx) if len(parts) > 3 else Decimal(0)
         try:
-            return Match(source=parts[0], job_code=parts[1], quality=quality, adjustment=adjustment)
-        except ValueError as error:
-            self.fail(f"{value!r}: {error}", param, ctx)
+            return parse_match(str(value))
+        except InvalidRequest as error:
+            self.fail(error.message, param, ctx)
 
 
 DECIMAL = DecimalType()

@@ -8,6 +8,7 @@ from pricing_api.http.api_keys import ApiKeysController
 from pricing_api.http.audit_logs import AuditLogsController
 from pricing_api.http.auth import AuthController
 from pricing_api.http.backups import BackupsController
+from pricing_api.http.batches import BatchesController
 from pricing_api.http.jobs import JobsController
 from pricing_api.http.market import MarketController
 from pricing_api.http.market_imports import MarketImportsController
@@ -36,4 +37,5 @@ ROUTES: list[ControllerRouterHandler] = [
     PricingPolicyController,
     JobsController,
     BackupsController,
+    BatchesController,
 ]
