@@ -122,10 +122,15 @@ def open_api(settings: Settings, *, areas: tuple[Area, ...] = ()) -> Iterator[Ap
             yield Api(container=container, client=client, tokens=tokens)
 
 
+# The rate limiter runs, with quotas nobody reaches: the package's tests share one app and
+# would meet 429 after a few hundred requests per role (the limits have tests of their own).
+UNLIMITED = ",".join(f"{who}=unlimited" for who in (*Role, "anonymous", "auth"))
+
+
 @pytest.fixture(scope="package")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """The app on memory stores with the shipped extract; tests must not change its data."""
-    yield from open_api(settings_for(tmp_path_factory.mktemp("api")))
+    yield from open_api(settings_for(tmp_path_factory.mktemp("api"), PRICING_RATE_LIMITS=UNLIMITED))
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from pricing_adapters.prepare import prepare
 from pricing_api.http.app import create_app
 from pricing_core.access.audit import RequestInfo
 from pricing_core.access.roles import Role
-from tests.e2e.api.conftest import PASSWORD, SYSTEM, T0, sign_in_each_role
+from tests.e2e.api.conftest import PASSWORD, SYSTEM, T0, UNLIMITED, sign_in_each_role
 from tests.gear.worlds import settings_for
 
 CHECKS = [
@@ -59,9 +59,6 @@ max-examples = 4
 enabled = false
 """
 
-# The rate limiter runs, with quotas nobody reaches: a run of this size would otherwise meet
-# 429 everywhere after a few dozen requests per role (the limits have tests of their own).
-UNLIMITED = ",".join(f"{who}=unlimited" for who in (*Role, "anonymous", "auth"))
 DATA_DIR = Path(tempfile.mkdtemp(prefix="pricing-schemathesis-"))
 CONTAINER = build_container(
     settings_for(DATA_DIR, PRICING_RATE_LIMITS=UNLIMITED), ports=Ports(clock=FixedClock(T0))
