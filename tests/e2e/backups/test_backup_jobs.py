@@ -80,7 +80,7 @@ def test_create_and_verify_jobs_report_what_the_command_line_does(
     headers = admin(api)
     assert listing(api, headers) == {"backups": [], "last_verification": None}
 
-    created = started(api, "/api/v1/backups", headers)  # no body: restore test included
+    created = started(api, "/api/v1/backups", headers, {})  # {}: restore test included
     assert created["kind"] == BACKUP_CREATE
     assert created["status"] == "succeeded", created
     assert created["progress"] == {"done": 2, "total": 2}
@@ -140,7 +140,7 @@ def test_only_an_admin_starts_or_reads_backups(api: Api, env: dict[str, str], ro
     headers = bearer(api.session(role)[1]["access_token"])
     for method, path, body in [
         ("GET", "/api/v1/backups", None),
-        ("POST", "/api/v1/backups", None),
+        ("POST", "/api/v1/backups", {}),
         ("POST", "/api/v1/backups/verify", {"restore_test": False}),
     ]:
         response = api.client.request(method, path, json=body, headers=headers)
@@ -156,6 +156,10 @@ def test_a_bad_body_is_refused_by_field(api: Api) -> None:
         response = api.client.post("/api/v1/backups/verify", json=body, headers=headers)
         assert response.status_code == 400, response.text
         assert "restore_test" in response.text
+    # A number is no boolean, though a lax conversion would read 0 as false.
+    response = api.client.post("/api/v1/backups/verify", json={"restore_test": 0}, headers=headers)
+    assert response.status_code == 422, response.text
+    assert "restore_test" in response.json()["field"]
 
 
 def test_the_schedule_starts_the_same_use_case_with_the_restore_test(api: Api) -> None:

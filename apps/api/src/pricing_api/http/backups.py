@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import JSONBody
 
 from pricing_api.http.documented import answer, problem_entries
@@ -27,6 +28,7 @@ _GUARDED = (401, 403, 429, 503)
 _TEXTS = {
     400: 'A body that is not `{"restore_test": true|false}`; `errors` names the field.',
     413: f"Body larger than {MAX_BODY_BYTES} bytes.",
+    422: "`restore_test` is not true or false (a number is no boolean).",
 }
 
 
@@ -142,40 +144,50 @@ class BackupsController(Controller):
         "/",
         opt=needs(Permission.MANAGE_BACKUPS),
         status_code=202,
-        sync_to_thread=True,
         summary="Back up the database, then verify the backups (a background job)",
         responses={
             **answer(202, StartedOut, "The `backup_create` job, queued."),
-            **problem_entries(_TEXTS, 400, 413, *_GUARDED),
+            **problem_entries(_TEXTS, 400, 413, 422, *_GUARDED),
         },
     )
-    def create_backup(
+    async def create_backup(
         self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RestoreTestBody],
         services: Services,
         principal: Caller,
         info: Info,
-        data: JSONBody[RestoreTestBody | None] = None,
     ) -> dict[str, Any]:
-        """The body is optional; without it the newest backup is restored as a test."""
-        body = data or RestoreTestBody()
-        payload = {"restore_test": body.restore_test}
-        job = services.jobs.start(principal, BACKUP_CREATE, payload, info)
-        return {"job_id": job.id}
+        """`{}` restores the newest backup as a test; `{"restore_test": false}` does not."""
+        return await _start(request, services, principal, BACKUP_CREATE, info)
 
     @post(
         "/verify",
         opt=needs(Permission.MANAGE_BACKUPS),
         status_code=202,
-        sync_to_thread=True,
         summary="Verify every backup, with a restore test if asked (a background job)",
         responses={
             **answer(202, StartedOut, "The `backup_verify` job, queued."),
-            **problem_entries(_TEXTS, 400, 413, *_GUARDED),
+            **problem_entries(_TEXTS, 400, 413, 422, *_GUARDED),
         },
     )
-    def verify_backups(
-        self, data: JSONBody[RestoreTestBody], services: Services, principal: Caller, info: Info
+    async def verify_backups(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RestoreTestBody],
+        services: Services,
+        principal: Caller,
+        info: Info,
     ) -> dict[str, Any]:
-        payload = {"restore_test": data.restore_test}
-        job = services.jobs.start(principal, BACKUP_VERIFY, payload, info)
-        return {"job_id": job.id}
+        return await _start(request, services, principal, BACKUP_VERIFY, info)
+
+
+async def _start(
+    request: Request[Any, Any, Any], services: Services, principal: Any, kind: str, info: Any
+) -> dict[str, Any]:
+    # The JSON as sent, not the struct: its conversion reads 0 as false, which the job's own
+    # payload check refuses (`restore_test` must be true or false).
+    sent = await request.json()
+    payload = dict(sent) if isinstance(sent, dict) else {}
+    job = await anyio.to_thread.run_sync(services.jobs.start, principal, kind, payload, info)
+    return {"job_id": job.id}

@@ -16,6 +16,7 @@ from pricing_api.http.schemas import Caller, Limit, Offset, Services
 from pricing_api.http.security import AUTHENTICATED, needs
 from pricing_api.job_views import JobOut, JobPageOut, job_json
 from pricing_core.access.roles import Permission
+from pricing_core.errors import InvalidRequest
 from pricing_core.jobs.model import JobQuery, JobStatus
 
 __all__ = ["JobsController"]
@@ -48,6 +49,8 @@ class JobsController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> dict[str, Any]:
+        if kind is not None and not 1 <= len(kind) <= 100:  # as the schema says
+            raise InvalidRequest("kind", "must be 1 to 100 characters")
         query = JobQuery(status=status, kind=kind, limit=limit, offset=offset)
         found, total = services.jobs.list(principal, query)
         return {
