@@ -8,6 +8,7 @@ import time
 
 import click
 
+from pricing_adapters.bootstrap import Container
 from pricing_adapters.settings import Settings, SettingsError
 from pricing_adapters.worker.runner import NoBroker, run_worker
 from pricing_api.cli.common import EXIT_FAILED, container, emit_json, reporting_errors
@@ -64,24 +65,33 @@ def start(ctx: click.Context, kind: str, payload: str, wait: bool, as_json: bool
     info = RequestInfo(user_agent="pricing jobs start")
     with reporting_errors(as_json):
         job = services.jobs.start(CLI_PRINCIPAL, kind, _payload(payload), info)
-    if not (wait or services.jobs.broker is None):
-        if as_json:
-            emit_json({"job_id": job.id})
-        else:
-            click.echo(job.id)
+    ended = follow(services, job, wait=wait, as_json=as_json)
+    if ended is None:
         return
-    services.jobs.wait()
-    ended = services.jobs.store.get(job.id)
-    while ended is not None and not ended.finished:
-        time.sleep(POLL_SECONDS)
-        ended = services.jobs.store.get(job.id)
-    assert ended is not None
     if as_json:
         emit_json(job_json(ended))
     else:
         _print(ended)
     if ended.status is not JobStatus.SUCCEEDED:
         sys.exit(EXIT_FAILED)
+
+
+def follow(services: Container, job: Job, *, wait: bool, as_json: bool) -> Job | None:
+    """The job once it finished; None after printing its id, when a worker runs it and the
+    caller does not wait (without a broker this process runs it, so it always waits)."""
+    if not (wait or services.jobs.broker is None):
+        if as_json:
+            emit_json({"job_id": job.id})
+        else:
+            click.echo(job.id)
+        return None
+    services.jobs.wait()
+    ended = services.jobs.store.get(job.id)
+    while ended is not None and not ended.finished:
+        time.sleep(POLL_SECONDS)
+        ended = services.jobs.store.get(job.id)
+    assert ended is not None
+    return ended
 
 
 @jobs.command("show")

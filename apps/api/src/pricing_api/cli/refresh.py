@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from typing import Any
 
 import click
@@ -15,13 +14,12 @@ from pricing_api.cli.common import (
     emit_json,
     reporting_errors,
 )
+from pricing_api.cli.jobs import follow
 from pricing_core.access.audit import RequestInfo
 from pricing_core.jobs.model import Job, JobStatus
 from pricing_core.market.refresh import MARKET_REFRESH
 
 __all__ = ["refresh", "refresh_json"]
-
-POLL_SECONDS = 0.5
 
 
 def refresh_json(job: Job) -> dict[str, Any]:
@@ -68,18 +66,9 @@ def refresh(ctx: click.Context, source: str | None, wait: bool, as_json: bool) -
     info = RequestInfo(user_agent="pricing market refresh")
     with reporting_errors(as_json):
         job = services.jobs.start(CLI_PRINCIPAL, MARKET_REFRESH, payload, info)
-    if not (wait or services.jobs.broker is None):
-        if as_json:
-            emit_json({"job_id": job.id})
-        else:
-            click.echo(job.id)
+    ended = follow(services, job, wait=wait, as_json=as_json)
+    if ended is None:
         return
-    services.jobs.wait()
-    ended = services.jobs.store.get(job.id)
-    while ended is not None and not ended.finished:
-        time.sleep(POLL_SECONDS)
-        ended = services.jobs.store.get(job.id)
-    assert ended is not None
     found = refresh_json(ended)
     if as_json:
         emit_json(found)
